@@ -1,0 +1,461 @@
+"""The command line: parse arguments, call the pipeline, print through a console.
+
+Thin on purpose: every decision lives in ``reconciler.core`` and every I/O in
+``reconciler.adapters``. Exit codes, the same everywhere: 0 success and nothing
+to change; 1 error; 2 changes (``plan --detailed-exitcode``) or drift
+(``drift``, always); 3 the plan has changes that guardrails block. A user error
+is one clear message with its location, never a traceback (``--debug`` shows
+one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reconciler import __version__, pipeline
+from reconciler.adapters import connect, files
+from reconciler.adapters.api import TikTokClient
+from reconciler.core import drift as drift_mod
+from reconciler.core import explain
+from reconciler.core.plan import Plan
+from reconciler.errors import PlanError, SmartplusError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
+T = TypeVar("T")
+
+COLORS = {
+    "add": {"fg": "green"},
+    "change": {"fg": "yellow"},
+    "remove": {"fg": "red"},
+    "warn": {"fg": "magenta"},
+    "bold": {"bold": True},
+    "dim": {"dim": True},
+}
+
+
+class Console:
+    """Where output goes: stdout for results, stderr for progress and errors."""
+
+    def __init__(self, color: bool | None = None) -> None:
+        if color is None:
+            color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        self.color = color
+
+    def out(self, text: str = "", style: str = "") -> None:
+        if self.color and style in COLORS:
+            text = click.style(text, **COLORS[style])  # type: ignore[arg-type]
+        click.echo(text)
+
+    def err(self, text: str) -> None:
+        click.echo(text, err=True)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def handle_errors(fn: Callable[..., int]) -> Callable[..., None]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        debug = bool(kwargs.get("debug"))
+        try:
+            code = fn(*args, **kwargs)
+        except SmartplusError as exc:
+            if debug:
+                raise
+            click.echo(exc.render(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted. Nothing is lost: run the same command again to continue.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("Hint: run again with --debug for the traceback, and report it.", err=True)
+            sys.exit(EXIT_ERROR)
+        sys.exit(code)
+
+    return wrapper
+
+
+def manifest_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.argument("paths", nargs=-1, type=click.Path())(fn)
+    fn = click.option(
+        "--values",
+        "values",
+        multiple=True,
+        metavar="FILE",
+        help="Values file (YAML); repeatable, later wins.",
+    )(fn)
+    fn = click.option(
+        "--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set one value (a.b=c); repeatable."
+    )(fn)
+    fn = click.option(
+        "--advertiser", "advertisers", multiple=True, metavar="ID", help="Only these advertisers' manifests."
+    )(fn)
+    return debug_option(fn)
+
+
+def debug_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--debug", is_flag=True, help="Show tracebacks.")(fn)
+
+
+def connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--emulator", is_flag=True, help="Run against the embedded emulator (state in .smartplus/)."
+    )(fn)
+    fn = click.option(
+        "--emulator-db", default=connect.DEFAULT_EMULATOR_DB, show_default=True, help="Emulator state file."
+    )(fn)
+    fn = click.option(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="QPS",
+        help="Client-side requests per second (default 10).",
+    )(fn)
+    return fn
+
+
+def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+    )(fn)
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or ["manifests/"]
+
+
+def _client(emulator: bool, emulator_db: str, rate_limit: float | None) -> TikTokClient:
+    return connect.open_client(emulator=emulator, emulator_db=emulator_db, rate_limit=rate_limit)
+
+
+def print_plan(console: Console, plan: Plan, fmt: str) -> None:
+    if fmt == "json":
+        console.out(json.dumps(plan.to_json(), indent=2, sort_keys=False))
+    elif fmt == "markdown":
+        console.out(explain.markdown(plan))
+    else:
+        for style, line in explain.text_lines(plan):
+            console.out(line, style)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="smartplus")
+def main() -> None:
+    """Manage TikTok Smart+ Web Conversions campaigns as code.
+
+    \b
+    Templates + values -> manifests -> validate -> plan (diff with the live
+    account) -> review -> apply. Connection: TIKTOK_ACCESS_TOKEN and
+    TIKTOK_API_BASE_URL from the environment, or --emulator.
+    """
+
+
+@main.command()
+@manifest_options
+@handle_errors
+def render(
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+) -> int:
+    """Print the rendered YAML of the manifests."""
+    loaded = files.load(_paths(paths), values, sets, validate=False)
+    console = Console()
+    for i, r in enumerate(loaded.rendered):
+        if i:
+            console.out("---")
+        console.out(f"# source: {r.file}")
+        console.out(r.text.rstrip("\n"))
+    return EXIT_OK
+
+
+@main.command()
+@manifest_options
+@handle_errors
+def validate(
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+) -> int:
+    """Check the manifests offline; print every error, not just the first."""
+    loaded = pipeline.load_desired(_paths(paths), values, sets, advertisers)
+    n_ag = sum(len(m.campaign.adgroups) for m in loaded.manifests)
+    n_ad = sum(len(g.ads) for m in loaded.manifests for g in m.campaign.adgroups)
+    Console().out(
+        f"Valid: {len(loaded.manifests)} campaign(s), {n_ag} ad group(s), {n_ad} ad(s) in {len(loaded.rendered)} file(s)."
+    )
+    return EXIT_OK
+
+
+@main.command()
+@manifest_options
+@connection_options
+@format_option
+@click.option("-o", "--out", "out", type=click.Path(), help="Save the plan (JSON) for `apply`.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option("--replace", "replace_", multiple=True, metavar="ADDRESS", help="Allow replacing this object.")
+@click.option(
+    "--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]", help="Override a guardrail."
+)
+@click.option(
+    "--plan-ttl", type=float, default=24.0, show_default=True, metavar="HOURS", help="Plan lifetime."
+)
+@handle_errors
+def plan(
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+    emulator: bool,
+    emulator_db: str,
+    rate_limit: float | None,
+    fmt: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    replace_: tuple[str, ...],
+    overrides: tuple[str, ...],
+    plan_ttl: float,
+) -> int:
+    """Read the account and print the plan; save it with -o."""
+    req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers, replace_, overrides, plan_ttl)
+    loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
+    console = Console()
+    console.err(f"Reading the account for {len(loaded.manifests)} campaign manifest(s)...")
+
+    async def go() -> Plan:
+        async with _client(emulator, emulator_db, rate_limit) as client:
+            return await pipeline.make_plan(client, loaded, req)
+
+    the_plan = run_async(go())
+    s = the_plan.stats
+    console.err(f"Read in {s.get('read_seconds', 0):.2f}s with {s.get('api_calls', 0)} API call(s).")
+    print_plan(console, the_plan, fmt)
+    if out:
+        files.write_text_atomic(out, json.dumps(the_plan.to_json(), indent=2) + "\n")
+        console.err(f"Saved the plan to {out}. Review it, then: smartplus apply {out}")
+    if the_plan.blocked:
+        return EXIT_BLOCKED
+    if detailed_exitcode and the_plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def read_plan(path: str) -> Plan:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanError(f"cannot read plan {path}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise PlanError(f"{path} is not a plan file (not JSON: {exc})") from exc
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise PlanError(f"{path} is not a smartplus plan (no format_version)")
+    try:
+        return Plan.from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanError(f"{path} is not a valid smartplus plan: {exc}") from exc
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@format_option
+@debug_option
+@handle_errors
+def show(plan_file: str, fmt: str, debug: bool) -> int:
+    """Print a saved plan."""
+    print_plan(Console(), read_plan(plan_file), fmt)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("plan_file", required=False, type=click.Path())
+@manifest_options
+@connection_options
+@click.option("--auto-approve", is_flag=True, help="Plan and apply in one go (no review).")
+@click.option("--replace", "replace_", multiple=True, metavar="ADDRESS")
+@click.option("--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]")
+@handle_errors
+def apply(
+    plan_file: str | None,
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+    emulator: bool,
+    emulator_db: str,
+    rate_limit: float | None,
+    auto_approve: bool,
+    replace_: tuple[str, ...],
+    overrides: tuple[str, ...],
+) -> int:
+    """Apply a saved, reviewed plan (or, with --auto-approve, plan and apply)."""
+    console = Console()
+    if plan_file is None and not auto_approve:
+        raise SmartplusError(
+            "apply needs a saved plan",
+            hint="smartplus plan -o plan.json, review it, then smartplus apply plan.json",
+        )
+    if (plan_file is not None and plan_file.endswith((".yaml", ".yml", ".j2"))) or (
+        plan_file and Path(plan_file).is_dir()
+    ):
+        raise SmartplusError(
+            f"{plan_file} is a manifest, not a plan", hint="smartplus apply PLAN.json, or --auto-approve"
+        )
+
+    async def go() -> int:
+        async with _client(emulator, emulator_db, rate_limit) as client:
+            if plan_file is None:
+                req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers, replace_, overrides)
+                loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
+                the_plan = await pipeline.make_plan(client, loaded, req)
+                print_plan(console, the_plan, "text")
+                path: str = str(Path(".smartplus") / f"auto-{the_plan.plan_id}.json")
+                files.write_text_atomic(path, json.dumps(the_plan.to_json(), indent=2) + "\n")
+            else:
+                the_plan = read_plan(plan_file)
+                inputs = the_plan.inputs
+                loaded = pipeline.load_desired(
+                    list(paths) or inputs.get("paths") or ["manifests/"],
+                    values or inputs.get("values", []),
+                    sets or inputs.get("sets", []),
+                    advertisers or inputs.get("advertisers", []),
+                )
+                path = plan_file
+            if not the_plan.has_changes:
+                console.out("No changes. Nothing to apply.")
+                return EXIT_OK
+            result = await pipeline.apply_saved(
+                client, the_plan, loaded, plan_path=path, progress=console.err
+            )
+            stats = client.stats.to_json()
+        if result.skipped:
+            console.out(f"{len(result.skipped)} change(s) were already applied by an earlier run (journal).")
+        console.out(
+            f"Applied {len(result.done)} change(s); failed {len(result.failed)}; not attempted {len(result.not_attempted)}. "
+            f"{stats['api_calls']} API call(s), {stats['retries']} retr{'y' if stats['retries'] == 1 else 'ies'}."
+        )
+        for cid, msg in result.failed:
+            console.out(f"  failed {cid}: {msg}", "remove")
+        if result.not_attempted:
+            console.out(f"  not attempted: {', '.join(sorted(result.not_attempted))}")
+        if result.failed or result.not_attempted:
+            console.out(f"Run `smartplus apply {path}` again to continue where it stopped.")
+            return EXIT_ERROR
+        if result.verify_problems:
+            console.out("After apply, the account still differs from the manifests:", "remove")
+            for p in result.verify_problems:
+                console.out(f"  {p}")
+            return EXIT_ERROR
+        console.out("Apply complete. The account matches the manifests.", "add")
+        return EXIT_OK
+
+    return run_async(go())
+
+
+@main.command()
+@manifest_options
+@connection_options
+@format_option
+@click.option("--all", "show_all", is_flag=True, help="Also list unmanaged campaigns.")
+@click.option("-o", "--out", "out", type=click.Path(), help="Also write the JSON report here.")
+@handle_errors
+def drift(
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+    emulator: bool,
+    emulator_db: str,
+    rate_limit: float | None,
+    fmt: str,
+    show_all: bool,
+    out: str | None,
+) -> int:
+    """Report what in the account differs from Git. Changes nothing. Exit 2 on drift."""
+    req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers)
+    loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
+
+    async def go() -> Plan:
+        async with _client(emulator, emulator_db, rate_limit) as client:
+            return await pipeline.make_plan(client, loaded, req)
+
+    report = drift_mod.drift_report(run_async(go()), include_unmanaged=show_all)
+    console = Console()
+    if fmt == "json":
+        console.out(json.dumps(report, indent=2))
+    elif fmt == "markdown":
+        console.out(drift_mod.drift_markdown(report))
+    else:
+        for line in drift_mod.drift_text(report):
+            console.out(line)
+    if out:
+        files.write_text_atomic(out, json.dumps(report, indent=2) + "\n")
+    return EXIT_CHANGES if report["drift"] else EXIT_OK
+
+
+@main.group()
+def emulator() -> None:
+    """The TikTok API emulator."""
+
+
+@emulator.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--db", default=":memory:", show_default=True, help="SQLite file, or :memory:.")
+@click.option("--seed", default="demo", show_default=True, help="demo, scale:CxGxA, or none.")
+@click.option("--latency-ms", default=0, type=int, show_default=True)
+@click.option("--rate-limit", type=float, default=None, metavar="QPS", help="Answer 40100 above this rate.")
+@click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="kind=probability,... (error50000, error50002, timeout, drop, lost, throttle)",
+)
+@debug_option
+@handle_errors
+def emulator_serve(
+    host: str,
+    port: int,
+    db: str,
+    seed: str,
+    latency_ms: int,
+    rate_limit: float | None,
+    faults: str | None,
+    debug: bool,
+) -> int:
+    """Run the emulator as an HTTP server."""
+    from reconciler.emulator import serve
+
+    serve(
+        host=host,
+        port=port,
+        db=db,
+        seed=None if seed == "none" else seed,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        faults=faults,
+    )
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,88 @@
+"""Address: the stable identity of a managed object, shared by every stage.
+
+Pure. ``campaign["Spring Sale US"].adgroup["US broad 18+"].ad["UGC video 1"]``.
+An address is built from names (the identity rule of spec 4.3), never from ids,
+so that a plan made before a create can name the object it creates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["campaign", "adgroup", "ad"]
+KINDS: tuple[Kind, ...] = ("campaign", "adgroup", "ad")
+
+
+@dataclass(frozen=True, order=True)
+class Address:
+    advertiser_id: str
+    campaign: str
+    adgroup: str | None = None
+    ad: str | None = None
+
+    @property
+    def kind(self) -> Kind:
+        if self.ad is not None:
+            return "ad"
+        if self.adgroup is not None:
+            return "adgroup"
+        return "campaign"
+
+    @property
+    def depth(self) -> int:
+        return KINDS.index(self.kind)
+
+    def parent(self) -> Address | None:
+        if self.ad is not None:
+            return Address(self.advertiser_id, self.campaign, self.adgroup)
+        if self.adgroup is not None:
+            return Address(self.advertiser_id, self.campaign)
+        return None
+
+    def child(self, name: str) -> Address:
+        if self.adgroup is None:
+            return Address(self.advertiser_id, self.campaign, name)
+        if self.ad is None:
+            return Address(self.advertiser_id, self.campaign, self.adgroup, name)
+        raise ValueError("an ad has no children")
+
+    def campaign_address(self) -> Address:
+        return Address(self.advertiser_id, self.campaign)
+
+    def __str__(self) -> str:
+        s = f"campaign[{json.dumps(self.campaign, ensure_ascii=False)}]"
+        if self.adgroup is not None:
+            s += f".adgroup[{json.dumps(self.adgroup, ensure_ascii=False)}]"
+        if self.ad is not None:
+            s += f".ad[{json.dumps(self.ad, ensure_ascii=False)}]"
+        return s
+
+    def key(self) -> str:
+        """Unique across advertisers: used in plan JSON and journals."""
+        return f"{self.advertiser_id}/{self}"
+
+    @classmethod
+    def parse_key(cls, key: str) -> Address:
+        advertiser_id, _, rest = key.partition("/")
+        parts: list[str] = []
+        decoder = json.JSONDecoder()
+        i = 0
+        for kind in KINDS:
+            prefix = f"{kind}["
+            if rest.startswith(prefix, i):
+                name, end = decoder.raw_decode(rest, i + len(prefix))
+                parts.append(name)
+                i = end + 1  # the closing bracket
+                if rest.startswith(".", i):
+                    i += 1
+        if not parts or i != len(rest):
+            raise ValueError(f"not an address: {key!r}")
+        return cls(advertiser_id, *parts)
+
+    def matches(self, pattern: str) -> bool:
+        """``--replace``/``--override`` target: the address text, or a prefix of it
+        (a campaign address covers its ad groups and ads)."""
+        text = str(self)
+        return text == pattern or text.startswith(pattern + ".") or self.key() == pattern

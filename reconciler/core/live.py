@@ -1,0 +1,217 @@
+"""Step 4: raw API rows -> the live account, and the identity rule that matches
+manifest objects to live ones (spec 4.3).
+
+Pure. There is no state file: a campaign is identified by (advertiser_id,
+campaign_name), an ad group by its campaign and ``adgroup_name``, an ad by its
+ad group and ``ad_name``; an ``id:`` pin overrides the name. Deleted objects
+are never read, so they never match. Two live objects that match one manifest
+object is an error naming both ids: guessing would risk editing the wrong one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.core.addresses import Address, Kind
+from reconciler.core.manifests import Manifest, PathT
+from reconciler.core.resources import Ad, AdGroup, Campaign
+from reconciler.errors import IdentityError
+
+ID_FIELD: dict[Kind, str] = {"campaign": "campaign_id", "adgroup": "adgroup_id", "ad": "smart_plus_ad_id"}
+NAME_FIELD: dict[Kind, str] = {"campaign": "campaign_name", "adgroup": "adgroup_name", "ad": "ad_name"}
+PARENT_FIELD: dict[Kind, str | None] = {"campaign": None, "adgroup": "campaign_id", "ad": "adgroup_id"}
+
+# Fields that change without anybody editing the object (delivery, review, bookkeeping):
+# they are never compared and never part of a fingerprint.
+VOLATILE = frozenset({"secondary_status", "modify_time", "request_id"})
+
+
+@dataclass(frozen=True)
+class LiveObject:
+    kind: Kind
+    id: str
+    name: str
+    advertiser_id: str
+    parent_id: str | None
+    row: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def status(self) -> str:
+        return str(self.row.get("operation_status", "ENABLE"))
+
+    def fingerprint(self) -> str:
+        return fingerprint(self.row)
+
+    def stable_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in sorted(self.row.items()) if k not in VOLATILE}
+
+
+def fingerprint(row: dict[str, Any]) -> str:
+    stable = {k: v for k, v in row.items() if k not in VOLATILE}
+    text = json.dumps(stable, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def make_object(kind: Kind, row: dict[str, Any]) -> LiveObject:
+    parent_field = PARENT_FIELD[kind]
+    return LiveObject(
+        kind=kind,
+        id=str(row[ID_FIELD[kind]]),
+        name=str(row.get(NAME_FIELD[kind], "")),
+        advertiser_id=str(row.get("advertiser_id", "")),
+        parent_id=str(row[parent_field]) if parent_field and row.get(parent_field) is not None else None,
+        row=row,
+    )
+
+
+@dataclass
+class LiveAccount:
+    """Everything read from the account, indexed by id and by parent."""
+
+    campaigns: dict[str, LiveObject] = field(default_factory=dict)
+    adgroups: dict[str, LiveObject] = field(default_factory=dict)
+    ads: dict[str, LiveObject] = field(default_factory=dict)
+    children: dict[str, list[LiveObject]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def from_rows(
+        cls,
+        campaigns: Iterable[dict[str, Any]],
+        adgroups: Iterable[dict[str, Any]] = (),
+        ads: Iterable[dict[str, Any]] = (),
+    ) -> LiveAccount:
+        acc = cls()
+        for kind, rows, index in (
+            ("campaign", campaigns, acc.campaigns),
+            ("adgroup", adgroups, acc.adgroups),
+            ("ad", ads, acc.ads),
+        ):
+            for row in rows:
+                obj = make_object(kind, row)  # type: ignore[arg-type]
+                index[obj.id] = obj
+                if obj.parent_id is not None:
+                    acc.children[obj.parent_id].append(obj)
+        return acc
+
+    def get(self, kind: Kind, remote_id: str) -> LiveObject | None:
+        return {"campaign": self.campaigns, "adgroup": self.adgroups, "ad": self.ads}[kind].get(remote_id)
+
+    def campaigns_of(self, advertiser_id: str) -> list[LiveObject]:
+        return [c for c in self.campaigns.values() if c.advertiser_id == advertiser_id]
+
+
+Spec = Campaign | AdGroup | Ad
+
+
+@dataclass(frozen=True)
+class DesiredObject:
+    """One manifest object at its address, with where it was written."""
+
+    address: Address
+    kind: Kind
+    spec: Spec
+    manifest: Manifest
+    path: PathT
+    campaign: Campaign
+
+
+@dataclass
+class Matching:
+    """The result of the identity rule."""
+
+    desired: list[DesiredObject]
+    matched: dict[Address, LiveObject]
+    orphans: list[tuple[Address, LiveObject]]  # live children of managed objects nobody declares
+    unmanaged: list[LiveObject]  # live campaigns no manifest names
+
+
+def desired_objects(manifests: Iterable[Manifest]) -> list[DesiredObject]:
+    out: list[DesiredObject] = []
+    for m in manifests:
+        c = m.campaign
+        ca = Address(c.advertiser_id, c.campaign_name)
+        out.append(DesiredObject(ca, "campaign", c, m, (), c))
+        for i, g in enumerate(c.adgroups):
+            ga = ca.child(g.adgroup_name)
+            out.append(DesiredObject(ga, "adgroup", g, m, ("adgroups", i), c))
+            for j, ad in enumerate(g.ads):
+                out.append(DesiredObject(ga.child(ad.ad_name), "ad", ad, m, ("adgroups", i, "ads", j), c))
+    return out
+
+
+def match(manifests: list[Manifest], live: LiveAccount) -> Matching:
+    desired = desired_objects(manifests)
+    matched: dict[Address, LiveObject] = {}
+    orphans: list[tuple[Address, LiveObject]] = []
+    claimed: set[str] = set()
+
+    def pick(d: DesiredObject, candidates: list[LiveObject]) -> LiveObject | None:
+        pin = d.spec.id
+        if pin is not None:
+            obj = live.get(d.kind, pin)
+            if obj is None or (d.kind == "campaign" and obj.advertiser_id != d.address.advertiser_id):
+                raise IdentityError(
+                    f"{d.address}: pinned id {pin} is not a live {d.kind} of this "
+                    + ("advertiser" if d.kind == "campaign" else "parent"),
+                    location=d.manifest.locate((*d.path, "id")),
+                    hint="remove the id: pin to create the object, or pin an id that exists",
+                )
+            return obj
+        name = d.address.ad or d.address.adgroup or d.address.campaign
+        found = [o for o in candidates if o.name == name and o.id not in claimed]
+        if len(found) > 1:
+            ids = ", ".join(sorted(o.id for o in found))
+            raise IdentityError(
+                f"{d.address}: {len(found)} live {d.kind}s are named {name!r} ({ids})",
+                location=d.manifest.locate(d.path),
+                hint=f"pin the one to manage with `id: <{d.kind} id>` in the manifest",
+            )
+        return found[0] if found else None
+
+    # Pins first, so a pinned object is never also claimed by name.
+    for d in desired:
+        if d.spec.id is not None:
+            claimed.add(d.spec.id)
+
+    for d in desired:
+        parent = d.address.parent()
+        if parent is None:
+            candidates = live.campaigns_of(d.address.advertiser_id)
+        else:
+            parent_live = matched.get(parent)
+            if parent_live is None:
+                continue  # parent is new: every child is new too
+            candidates = live.children.get(parent_live.id, [])
+        obj = pick(d, candidates)
+        if obj is not None:
+            if parent is not None and obj.parent_id != matched[parent].id:
+                raise IdentityError(
+                    f"{d.address}: pinned id {obj.id} belongs to another parent ({obj.parent_id})",
+                    location=d.manifest.locate((*d.path, "id")),
+                )
+            matched[d.address] = obj
+            claimed.add(obj.id)
+
+    managed_ids = {o.id for o in matched.values()}
+    addr_by_id = {o.id: a for a, o in matched.items()}
+    for d in desired:
+        if d.kind == "ad":
+            continue
+        obj = matched.get(d.address)
+        if obj is None:
+            continue
+        for child in live.children.get(obj.id, []):
+            if child.id not in managed_ids:
+                orphans.append((addr_by_id[obj.id].child(child.name or child.id), child))
+    unmanaged = [
+        c
+        for adv in sorted({d.address.advertiser_id for d in desired})
+        for c in live.campaigns_of(adv)
+        if c.id not in managed_ids
+    ]
+    return Matching(desired=desired, matched=matched, orphans=orphans, unmanaged=unmanaged)

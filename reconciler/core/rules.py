@@ -1,0 +1,679 @@
+"""The rules of spec section 4.4 that span fields and objects, checked before any API call.
+
+Pure: ``check(manifests) -> [Problem]``, every problem found, never just the first.
+Field-level shape (types, enums, required fields, id and time formats, name
+length) is the models' job (``resources.py``); this module checks what spans
+fields and objects: budgets under CBO, CBO uniformity, bidding with budget
+modes, schedules, optimization and pixel, placements, targeting modes, counts,
+creatives and identities, Spark mixing, unique names and pins.
+
+Sources: product.md 4.4 (the brief) and api-behavior.md section 4. Where the
+reference says NOT FOUND, the strict reading is taken and said so beside the
+rule. ``RULES`` lists every rule id with a one-line summary (docs/manifests.md
+shows it; a test checks that the docs and this table agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from reconciler.core import targeting
+from reconciler.core.manifests import Manifest, PathT
+from reconciler.core.resources import TIME_FORMAT, Ad, AdGroup, Campaign, CreativeInfo
+from reconciler.errors import Problem
+
+MAX_ADGROUPS = 30
+MAX_ADS = 30
+# The docs say 1-50 creatives per ad, the YML says 31 (api-behavior.md, discrepancies); the product
+# contract (spec 4.4) says 50.
+MAX_CREATIVES = 50
+MAX_CAROUSEL_IMAGES = 35
+MAX_AD_TEXTS = 5
+MAX_CTAS = 3
+MAX_PAGES = 3
+MAX_LANDING_PAGES = 1
+MAX_DEEPLINKS = 1
+MAX_UTM_PARAMS = 14
+# USD. Other currencies scale by TikTok's budget verification ratio, which the manifest does not
+# know offline: the USD floors are applied as written (spec 4.4), and no upper bound is checked.
+MIN_CAMPAIGN_BUDGET = 50.0
+MIN_ADGROUP_BUDGET = 20.0
+LATEST_START = dt.datetime(2028, 1, 1)
+LATEST_END = dt.datetime(2038, 1, 1)
+
+DYNAMIC_DAILY = "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"
+TOTAL = "BUDGET_MODE_TOTAL"
+DAILY_MODES = frozenset({"BUDGET_MODE_DAY", DYNAMIC_DAILY})
+SPARK_IDENTITIES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
+CBO_CAMPAIGN_MODES = (DYNAMIC_DAILY, TOTAL)
+NO_CBO_CAMPAIGN_MODES = ("BUDGET_MODE_INFINITE", "BUDGET_MODE_DAY", TOTAL)
+# Web guide (DOC:1847302878676994): with CBO off the ad groups use TOTAL or DYNAMIC_DAILY.
+WEB_ADGROUP_MODES = (DYNAMIC_DAILY, TOTAL)
+
+# TikTok's CBO uniformity lists (DOC:1843314887930946, quoted in api-behavior.md section 4).
+CBO_ON_UNIFORM = (
+    "promotion_type",
+    "promotion_target_type",
+    "optimization_goal",
+    "optimization_event",
+    "billing_event",
+    "bid_type",
+    "bid_price",
+    "conversion_bid_price",
+    "deep_bid_type",
+    "vbo_window",
+    "roas_bid",
+)
+CBO_OFF_UNIFORM = ("bid_type", "deep_bid_type", "vbo_window", "budget_mode")
+
+# rule id -> what it checks. Model-level rules (from resources.py and pydantic) come first.
+RULES: dict[str, str] = {
+    "yaml-syntax": "the file is valid YAML",
+    "document-shape": "each YAML document is a mapping: one campaign",
+    "unknown-field": "no field outside TikTok's create body (suggests the nearest name)",
+    "required": "required fields are present",
+    "enum": "enum fields take one of TikTok's values",
+    "type": "values have TikTok's type (string, number, boolean, list, object)",
+    "id-format": "ids are strings of digits (64-bit integers)",
+    "time-format": "times are 'YYYY-MM-DD HH:MM:SS' (UTC)",
+    "url": "URLs are http(s)",
+    "name-length": "names are 1 to 512 characters (CJK counts 2 in campaign and ad names)",
+    "name-emoji": "names contain no emoji",
+    "value": "numbers are in range (budgets and bids > 0, finite), strings not empty",
+    "unique-name": "names are unique among siblings (campaigns per advertiser)",
+    "duplicate-id": "an `id:` pins at most one manifest object",
+    "max-adgroups": f"at most {MAX_ADGROUPS} ad groups per campaign",
+    "max-ads": f"at most {MAX_ADS} ads per ad group",
+    "cbo-budget": "CBO on: the campaign sets its budget",
+    "cbo-budget-mode": "CBO on: campaign budget_mode is DYNAMIC_DAILY_BUDGET or TOTAL",
+    "cbo-adgroup-budget": "CBO on: ad groups carry no budget or budget_mode",
+    "cbo-uniformity": "CBO on: ad groups share TikTok's uniformity fields",
+    "campaign-budget-mode": "CBO off: campaign budget_mode is INFINITE, DAY or TOTAL",
+    "campaign-budget": "CBO off: a DAY/TOTAL campaign cap has a budget, INFINITE has none",
+    "adgroup-budget": "CBO off: every ad group sets budget and budget_mode",
+    "adgroup-budget-mode": "CBO off: ad group budget_mode is DYNAMIC_DAILY_BUDGET or TOTAL (web)",
+    "cbo-off-uniformity": "CBO off: ad groups share bid_type, deep_bid_type, vbo_window, budget_mode",
+    "budget-combination": "a daily campaign cap needs daily ad group budgets",
+    "min-budget": "budgets at least 50 per campaign, 20 per ad group per day (USD)",
+    "min-budget-mode": "min_budget only with CBO on and a TOTAL campaign budget",
+    "lifetime-schedule": "BUDGET_MODE_TOTAL needs SCHEDULE_START_END",
+    "from-now-daily": "SCHEDULE_FROM_NOW needs a dynamic daily budget",
+    "schedule-end": "SCHEDULE_START_END has an end time; SCHEDULE_FROM_NOW has none",
+    "schedule-order": "the end time is after the start time",
+    "schedule-range": "start no later than 2028-01-01, end no later than 2038-01-01",
+    "cost-cap-daily": "cost cap (BID_TYPE_CUSTOM) only with a daily budget",
+    "min-roas-daily": "VO_MIN_ROAS only with a daily budget",
+    "cost-cap-bid": "BID_TYPE_CUSTOM has conversion_bid_price (or bid_price)",
+    "bid-without-cap": "bid_price / conversion_bid_price only with BID_TYPE_CUSTOM",
+    "roas-bid": "roas_bid goes with deep_bid_type VO_MIN_ROAS, and back",
+    "pixel-required": "CONVERT and VALUE need pixel_id",
+    "event-required": "CONVERT and VALUE need optimization_event",
+    "pixel-not-supported": "CLICK and TRAFFIC_LANDING_PAGE_VIEW take no pixel_id",
+    "event-not-supported": "optimization_event fits the goal",
+    "value-event": "VALUE optimizes SHOPPING",
+    "billing-event": "billing_event CPC only with CLICK (OCPM otherwise)",
+    "placements": "placements only with PLACEMENT_TYPE_NORMAL, which needs them",
+    "location-required": "targeting_spec sets location_ids or zipcode_ids",
+    "targeting-manual-only": "manual targeting fields only with targeting_optimization_mode MANUAL",
+    "targeting-suggestions": "AUTOMATIC: suggestions need suggestion_audience_enabled: true",
+    "suggestions-automatic-only": "suggestion_audience_enabled only with AUTOMATIC targeting",
+    "creatives-required": "an ad has at least one creative",
+    "max-creatives": f"at most {MAX_CREATIVES} creatives per ad",
+    "carousel-images": f"a carousel has 1 to {MAX_CAROUSEL_IMAGES} images",
+    "carousel-music": "a carousel has one music track",
+    "video-required": "SINGLE_VIDEO has video_info or tiktok_item_id",
+    "identity-required": "every creative has an identity (its own, or ad_configuration's)",
+    "bc-identity": "identity_authorized_bc_id goes with BC_AUTH_TT, and back",
+    "spark-identity": "a TikTok post (tiktok_item_id) needs a Spark identity",
+    "spark-mixing": "Spark and non-Spark ads never share a campaign",
+    "spark-cta": "Spark ads on TikTok placements use call_to_action_id, not call_to_action_list",
+    "ad-text-required": "ad_text_list unless every creative is a TikTok post",
+    "max-ad-texts": f"at most {MAX_AD_TEXTS} ad texts per ad",
+    "max-ctas": f"at most {MAX_CTAS} CTAs per ad",
+    "max-items": "page_list <= 3, landing_page_url_list <= 1, deeplink_list <= 1, utm_params <= 14",
+    "landing-page-required": "a web ad has a landing page URL",
+    "duplicate-item": "no repeated ad text, CTA, or UTM key in one ad",
+}
+
+Report = Callable[[PathT, str, str], None]
+
+
+def check(manifests: list[Manifest]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Manifest] = {}
+    pins: dict[tuple[str, str, str], tuple[Manifest, PathT]] = {}
+    for m in manifests:
+
+        def report(path: PathT, rule: str, message: str, m: Manifest = m) -> None:
+            problems.append(Problem(m.locate(path), rule, message))
+
+        key = (m.campaign.advertiser_id, m.campaign.campaign_name)
+        if key in seen:
+            other = seen[key]
+            report(
+                ("campaign_name",),
+                "unique-name",
+                f"campaign {m.campaign.campaign_name!r} of advertiser {key[0]} is also declared in "
+                f"{_where(other, ('campaign_name',))}",
+            )
+        else:
+            seen[key] = m
+        for path, obj in iter_objects(m.campaign):
+            if obj.id is None:
+                continue
+            kind = "campaign" if not path else ("adgroup" if len(path) == 2 else "ad")
+            pin = (m.campaign.advertiser_id, kind, obj.id)
+            if pin in pins:
+                om, opath = pins[pin]
+                report(
+                    (*path, "id"),
+                    "duplicate-id",
+                    f"{kind} id {obj.id} is also pinned at {_where(om, (*opath, 'id'))}",
+                )
+            else:
+                pins[pin] = (m, path)
+        _check_campaign(m.campaign, report)
+    return problems
+
+
+def _where(m: Manifest, path: PathT) -> str:
+    loc = m.locate(path)
+    return f"{loc.file}:{loc.line}" if loc.line is not None else str(loc.file)
+
+
+# ---- campaign ------------------------------------------------------------------------------------
+
+
+def _check_campaign(c: Campaign, report: Report) -> None:
+    if len(c.adgroups) > MAX_ADGROUPS:
+        report(
+            ("adgroups",), "max-adgroups", f"{len(c.adgroups)} ad groups; at most {MAX_ADGROUPS} per campaign"
+        )
+    _unique(c.adgroups, lambda g: g.adgroup_name, ("adgroups",), "adgroup_name", report)
+
+    if c.cbo:
+        if c.budget is None:
+            report(("budget",), "cbo-budget", "with budget_optimize_on (CBO) the campaign sets its budget")
+        if c.budget_mode is not None and c.budget_mode not in CBO_CAMPAIGN_MODES:
+            report(
+                ("budget_mode",),
+                "cbo-budget-mode",
+                f"with CBO the campaign budget_mode is {' or '.join(CBO_CAMPAIGN_MODES)}, "
+                f"not {c.budget_mode}",
+            )
+        for i, g in enumerate(c.adgroups):
+            for f in ("budget", "budget_mode"):
+                if getattr(g, f) is not None:
+                    report(
+                        ("adgroups", i, f),
+                        "cbo-adgroup-budget",
+                        f"with CBO the ad groups carry no {f} of their own (the campaign's is shared)",
+                    )
+        _uniform(c.adgroups, CBO_ON_UNIFORM, "cbo-uniformity", "with CBO on", report)
+    else:
+        mode = c.budget_mode or "BUDGET_MODE_INFINITE"
+        if mode not in NO_CBO_CAMPAIGN_MODES:
+            report(
+                ("budget_mode",),
+                "campaign-budget-mode",
+                f"with CBO off the campaign budget_mode is {', '.join(NO_CBO_CAMPAIGN_MODES)} "
+                f"(a cap across ad groups), not {mode}",
+            )
+        elif mode == "BUDGET_MODE_INFINITE" and c.budget is not None:
+            report(
+                ("budget",),
+                "campaign-budget",
+                "with CBO off and no campaign cap (BUDGET_MODE_INFINITE) the campaign takes no budget",
+            )
+        elif mode != "BUDGET_MODE_INFINITE" and c.budget is None:
+            report(("budget",), "campaign-budget", f"a campaign cap {mode} needs a budget")
+        for i, g in enumerate(c.adgroups):
+            if g.budget is None:
+                report(
+                    ("adgroups", i, "budget"), "adgroup-budget", "with CBO off every ad group sets its budget"
+                )
+            if g.budget_mode is None:
+                report(
+                    ("adgroups", i, "budget_mode"),
+                    "adgroup-budget",
+                    "with CBO off every ad group sets its budget_mode",
+                )
+            elif g.budget_mode not in WEB_ADGROUP_MODES:
+                report(
+                    ("adgroups", i, "budget_mode"),
+                    "adgroup-budget-mode",
+                    f"a Web Conversions ad group budget_mode is {' or '.join(WEB_ADGROUP_MODES)}, "
+                    f"not {g.budget_mode}",
+                )
+            elif mode == "BUDGET_MODE_DAY" and g.budget_mode not in DAILY_MODES:
+                report(
+                    ("adgroups", i, "budget_mode"),
+                    "budget-combination",
+                    "a daily campaign cap (BUDGET_MODE_DAY) needs daily ad group budgets",
+                )
+        _uniform(c.adgroups, CBO_OFF_UNIFORM, "cbo-off-uniformity", "with CBO off", report)
+
+    if c.budget is not None and c.budget < MIN_CAMPAIGN_BUDGET:
+        report(
+            ("budget",),
+            "min-budget",
+            f"campaign budget {c.budget:g} is below the minimum {MIN_CAMPAIGN_BUDGET:g}",
+        )
+
+    for i, g in enumerate(c.adgroups):
+        _check_adgroup(c, g, ("adgroups", i), report)
+    _check_spark_mixing(c, report)
+
+
+def _check_spark_mixing(c: Campaign, report: Report) -> None:
+    """Spark ads and non-Spark ads never share a campaign (brief). Whether one ad may mix Spark and
+    non-Spark creatives is NOT FOUND; strict reading: no, an ad is either."""
+    spark: tuple[int, int] | None = None
+    plain: tuple[int, int] | None = None
+    for i, g in enumerate(c.adgroups):
+        for j, ad in enumerate(g.ads):
+            kinds = {is_spark(cr.creative_info) for cr in ad.creative_list or []}
+            if kinds == {True, False}:
+                k = next(k for k, cr in enumerate(ad.creative_list or []) if not is_spark(cr.creative_info))
+                report(
+                    ("adgroups", i, "ads", j, "creative_list", k),
+                    "spark-mixing",
+                    f"ad {ad.ad_name!r} mixes Spark and non-Spark creatives; an ad is one or the other",
+                )
+            if True in kinds and spark is None:
+                spark = (i, j)
+            if False in kinds and plain is None:
+                plain = (i, j)
+    if spark is not None and plain is not None and spark != plain:
+        si, sj = spark
+        pi, pj = plain
+        later = max(spark, plain)
+        report(
+            ("adgroups", later[0], "ads", later[1]),
+            "spark-mixing",
+            f"Spark ad {c.adgroups[si].ads[sj].ad_name!r} (ad group {c.adgroups[si].adgroup_name!r}) and "
+            f"non-Spark ad {c.adgroups[pi].ads[pj].ad_name!r} (ad group {c.adgroups[pi].adgroup_name!r}) "
+            "cannot share a campaign",
+        )
+
+
+def is_spark(info: CreativeInfo) -> bool:
+    return info.identity_type in SPARK_IDENTITIES or info.tiktok_item_id is not None
+
+
+# ---- ad group ------------------------------------------------------------------------------------
+
+
+def _parse_time(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        return None
+
+
+def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None:
+    if len(g.ads) > MAX_ADS:
+        report((*path, "ads"), "max-ads", f"{len(g.ads)} ads; at most {MAX_ADS} per ad group")
+    _unique(g.ads, lambda a: a.ad_name, (*path, "ads"), "ad_name", report)
+
+    budget_mode = (c.budget_mode or DYNAMIC_DAILY) if c.cbo else g.budget_mode
+    lifetime = budget_mode == TOTAL
+    start = _parse_time(g.schedule_start_time)
+    end = _parse_time(g.schedule_end_time)
+
+    # Budget floors.
+    if not c.cbo and g.budget is not None:
+        if g.budget_mode in DAILY_MODES and g.budget < MIN_ADGROUP_BUDGET:
+            report(
+                (*path, "budget"),
+                "min-budget",
+                f"ad group daily budget {g.budget:g} is below the minimum {MIN_ADGROUP_BUDGET:g}",
+            )
+        elif g.budget_mode == TOTAL and start is not None and end is not None and end > start:
+            days = max(1, math.ceil((end - start).total_seconds() / 86400))
+            floor = MIN_ADGROUP_BUDGET * days
+            if g.budget < floor:
+                report(
+                    (*path, "budget"),
+                    "min-budget",
+                    f"ad group lifetime budget {g.budget:g} is below the minimum {floor:g} "
+                    f"({MIN_ADGROUP_BUDGET:g} x {days} scheduled days)",
+                )
+    if g.min_budget is not None and not (c.cbo and c.budget_mode == TOTAL):
+        # Web guide; the API reference says DYNAMIC_DAILY + NO_BID instead. Strict: the narrower one.
+        report(
+            (*path, "min_budget"),
+            "min-budget-mode",
+            "min_budget only with CBO on and campaign budget_mode BUDGET_MODE_TOTAL",
+        )
+
+    # Schedule.
+    if lifetime and g.schedule_type != "SCHEDULE_START_END":
+        report((*path, "schedule_type"), "lifetime-schedule", "BUDGET_MODE_TOTAL needs SCHEDULE_START_END")
+    if g.schedule_type == "SCHEDULE_FROM_NOW" and budget_mode not in (None, DYNAMIC_DAILY):
+        report(
+            (*path, "schedule_type"),
+            "from-now-daily",
+            f"SCHEDULE_FROM_NOW needs a {DYNAMIC_DAILY} budget, not {budget_mode}",
+        )
+    if g.schedule_type == "SCHEDULE_START_END" and g.schedule_end_time is None:
+        report((*path, "schedule_end_time"), "schedule-end", "SCHEDULE_START_END needs schedule_end_time")
+    if g.schedule_type == "SCHEDULE_FROM_NOW" and g.schedule_end_time is not None:
+        report((*path, "schedule_end_time"), "schedule-end", "SCHEDULE_FROM_NOW takes no schedule_end_time")
+    if start is not None and end is not None and end <= start:
+        report(
+            (*path, "schedule_end_time"),
+            "schedule-order",
+            "schedule_end_time is not after schedule_start_time",
+        )
+    if start is not None and start > LATEST_START:
+        report((*path, "schedule_start_time"), "schedule-range", "schedule_start_time is after 2028-01-01")
+    if end is not None and end > LATEST_END:
+        report((*path, "schedule_end_time"), "schedule-range", "schedule_end_time is after 2038-01-01")
+
+    # Bidding.
+    if lifetime and g.bid_type == "BID_TYPE_CUSTOM":
+        report(
+            (*path, "bid_type"),
+            "cost-cap-daily",
+            "cost cap (BID_TYPE_CUSTOM) only with a daily budget, not BUDGET_MODE_TOTAL",
+        )
+    if lifetime and g.deep_bid_type == "VO_MIN_ROAS":
+        report(
+            (*path, "deep_bid_type"),
+            "min-roas-daily",
+            "VO_MIN_ROAS only with a daily budget, not BUDGET_MODE_TOTAL",
+        )
+    if g.bid_type == "BID_TYPE_CUSTOM" and g.conversion_bid_price is None and g.bid_price is None:
+        report(
+            (*path, "bid_type"), "cost-cap-bid", "BID_TYPE_CUSTOM needs conversion_bid_price (or bid_price)"
+        )
+    if g.bid_type != "BID_TYPE_CUSTOM":
+        for f in ("bid_price", "conversion_bid_price"):
+            if getattr(g, f) is not None:
+                report(
+                    (*path, f),
+                    "bid-without-cap",
+                    f"{f} is a cost cap: it needs bid_type BID_TYPE_CUSTOM (got {g.bid_type or 'none'})",
+                )
+    if g.deep_bid_type == "VO_MIN_ROAS" and g.roas_bid is None:
+        report((*path, "deep_bid_type"), "roas-bid", "deep_bid_type VO_MIN_ROAS needs roas_bid")
+    if g.roas_bid is not None and g.deep_bid_type != "VO_MIN_ROAS":
+        report((*path, "roas_bid"), "roas-bid", "roas_bid needs deep_bid_type VO_MIN_ROAS")
+
+    # Optimization.
+    goal = g.optimization_goal
+    event = g.optimization_event
+    if goal in ("CONVERT", "VALUE"):
+        if g.pixel_id is None:
+            report((*path, "pixel_id"), "pixel-required", f"optimization_goal {goal} needs pixel_id")
+        if event is None:
+            report(
+                (*path, "optimization_event"),
+                "event-required",
+                f"optimization_goal {goal} needs optimization_event",
+            )
+        elif event == "LANDING_PAGE_VIEW":
+            report(
+                (*path, "optimization_event"),
+                "event-not-supported",
+                "LANDING_PAGE_VIEW is the event of optimization_goal TRAFFIC_LANDING_PAGE_VIEW",
+            )
+    else:
+        if g.pixel_id is not None:
+            report((*path, "pixel_id"), "pixel-not-supported", f"pixel_id is not supported for {goal}")
+        # optimization_event is a pixel event; without a pixel only the landing-page-view default fits.
+        if event is not None and not (goal == "TRAFFIC_LANDING_PAGE_VIEW" and event == "LANDING_PAGE_VIEW"):
+            fits = "LANDING_PAGE_VIEW or none" if goal == "TRAFFIC_LANDING_PAGE_VIEW" else "none"
+            report(
+                (*path, "optimization_event"),
+                "event-not-supported",
+                f"optimization_goal {goal} takes optimization_event {fits}, not {event}",
+            )
+    if goal == "VALUE" and event not in (None, "SHOPPING"):
+        report(
+            (*path, "optimization_event"),
+            "value-event",
+            f"optimization_goal VALUE needs optimization_event SHOPPING, not {event}",
+        )
+    if g.billing_event == "CPC" and goal != "CLICK":
+        report(
+            (*path, "billing_event"),
+            "billing-event",
+            f"billing_event CPC only with optimization_goal CLICK; {goal} bills on OCPM",
+        )
+
+    # Placements: automatic placement means leaving both out (web guide).
+    if g.placement_type == "PLACEMENT_TYPE_NORMAL" and not g.placements:
+        report((*path, "placements"), "placements", "PLACEMENT_TYPE_NORMAL needs placements")
+    if g.placements is not None and g.placement_type != "PLACEMENT_TYPE_NORMAL":
+        report(
+            (*path, "placements"),
+            "placements",
+            "placements are chosen only with placement_type PLACEMENT_TYPE_NORMAL",
+        )
+
+    _check_targeting(g, path, report)
+    for j, ad in enumerate(g.ads):
+        _check_ad(g, ad, (*path, "ads", j), report)
+
+
+def _check_targeting(g: AdGroup, path: PathT, report: Report) -> None:
+    spec = g.targeting_spec
+    tpath = (*path, "targeting_spec")
+    # Whether the upgraded API requires a location is NOT FOUND; the legacy one did (location_ids was
+    # required in /campaign/spc/create/). Strict reading: a location (or zip code) is required.
+    if not spec.location_ids and not spec.zipcode_ids:
+        report(
+            (*tpath, "location_ids"),
+            "location-required",
+            "targeting_spec needs location_ids (or zipcode_ids)",
+        )
+    mode = g.targeting_mode
+    if mode == "MANUAL":
+        if g.suggestion_audience_enabled:
+            report(
+                (*path, "suggestion_audience_enabled"),
+                "suggestions-automatic-only",
+                "audience suggestions are a layer of AUTOMATIC targeting; with MANUAL every field applies",
+            )
+        return
+    for field in targeting.set_fields(g):
+        r = targeting.role(field, mode)
+        if r == "manual":
+            hint = "; use spc_audience_age for a minimum age" if field in targeting.DEMOGRAPHICS else ""
+            report(
+                (*tpath, field),
+                "targeting-manual-only",
+                f"{field} is manual targeting: it needs targeting_optimization_mode MANUAL "
+                f"(this ad group is AUTOMATIC){hint}",
+            )
+        elif r == "suggestion" and not g.suggestion_audience_enabled:
+            report(
+                (*tpath, field),
+                "targeting-suggestions",
+                f"under AUTOMATIC targeting {field} is an audience suggestion: set "
+                "suggestion_audience_enabled: true, or targeting_optimization_mode MANUAL",
+            )
+
+
+# ---- ad ------------------------------------------------------------------------------------------
+
+
+def _tiktok_placement(g: AdGroup) -> bool:
+    return g.placement_type != "PLACEMENT_TYPE_NORMAL" or "PLACEMENT_TIKTOK" in (g.placements or [])
+
+
+def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
+    creatives = ad.creative_list or []
+    conf = ad.ad_configuration
+    if not creatives:
+        report((*path, "creative_list"), "creatives-required", "an ad needs at least one creative")
+    if len(creatives) > MAX_CREATIVES:
+        report(
+            (*path, "creative_list"), "max-creatives", f"{len(creatives)} creatives; at most {MAX_CREATIVES}"
+        )
+    for k, cr in enumerate(creatives):
+        _check_creative(cr.creative_info, ad, (*path, "creative_list", k, "creative_info"), report)
+
+    spark = any(is_spark(cr.creative_info) for cr in creatives)
+    if spark and _tiktok_placement(g):
+        # DOC:1843317390059522 (api-behavior.md 4): Spark identity + TikTok placement (automatic included).
+        if ad.call_to_action_list:
+            report(
+                (*path, "call_to_action_list"),
+                "spark-cta",
+                "Spark ads on the TikTok placement use ad_configuration.call_to_action_id, "
+                "not call_to_action_list",
+            )
+        if conf is None or conf.call_to_action_id is None:
+            report(
+                (*path, "ad_configuration", "call_to_action_id"),
+                "spark-cta",
+                "Spark ads on the TikTok placement need ad_configuration.call_to_action_id",
+            )
+
+    texts = ad.ad_text_list or []
+    if len(texts) > MAX_AD_TEXTS:
+        report((*path, "ad_text_list"), "max-ad-texts", f"{len(texts)} ad texts; at most {MAX_AD_TEXTS}")
+    _no_duplicates([t.ad_text for t in texts], (*path, "ad_text_list"), "ad_text", "ad text", report)
+    ctas = ad.call_to_action_list or []
+    if len(ctas) > MAX_CTAS:
+        report((*path, "call_to_action_list"), "max-ctas", f"{len(ctas)} CTAs; at most {MAX_CTAS}")
+    _no_duplicates(
+        [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
+    )
+    for field, most in (
+        ("page_list", MAX_PAGES),
+        ("landing_page_url_list", MAX_LANDING_PAGES),
+        ("deeplink_list", MAX_DEEPLINKS),
+    ):
+        items = getattr(ad, field) or []
+        if len(items) > most:
+            report((*path, field), "max-items", f"{len(items)} items in {field}; at most {most}")
+    if conf is not None and conf.utm_params is not None:
+        upath = (*path, "ad_configuration", "utm_params")
+        if len(conf.utm_params) > MAX_UTM_PARAMS:
+            report(upath, "max-items", f"{len(conf.utm_params)} utm_params; at most {MAX_UTM_PARAMS}")
+        _no_duplicates([u.key for u in conf.utm_params], upath, "key", "UTM key", report)
+
+    if not texts and not (creatives and all(c.creative_info.tiktok_item_id for c in creatives)):
+        report(
+            (*path, "ad_text_list"),
+            "ad-text-required",
+            "ad_text_list is required unless every creative is a TikTok post (tiktok_item_id)",
+        )
+    # Not stated as required by the reference; a Web Conversions ad without a destination cannot
+    # convert, so the strict reading requires one.
+    if not ad.landing_page_url_list:
+        report(
+            (*path, "landing_page_url_list"),
+            "landing-page-required",
+            "a Web Conversions ad needs landing_page_url_list with its landing page",
+        )
+
+
+def _check_creative(info: CreativeInfo, ad: Ad, path: PathT, report: Report) -> None:
+    if info.ad_format == "CAROUSEL_ADS":
+        images = info.image_info or []
+        if not images or len(images) > MAX_CAROUSEL_IMAGES:
+            report(
+                (*path, "image_info"),
+                "carousel-images",
+                f"a carousel has 1 to {MAX_CAROUSEL_IMAGES} images, this one {len(images)}",
+            )
+        if info.music_info is None and info.tiktok_item_id is None:
+            report((*path, "music_info"), "carousel-music", "a carousel needs one music track (music_info)")
+    elif info.ad_format == "SINGLE_VIDEO" and info.video_info is None and info.tiktok_item_id is None:
+        report((*path, "video_info"), "video-required", "SINGLE_VIDEO needs video_info or tiktok_item_id")
+
+    conf = ad.ad_configuration
+    if info.identity_type is None:
+        if conf is None or conf.identity_id is None:
+            report(
+                (*path, "identity_type"),
+                "identity-required",
+                "a creative needs identity_type and identity_id "
+                "(or ad_configuration.identity_type CUSTOMIZED_USER with identity_id)",
+            )
+    elif info.identity_id is None:
+        report(
+            (*path, "identity_id"),
+            "identity-required",
+            f"identity_type {info.identity_type} needs identity_id",
+        )
+    if info.identity_type == "BC_AUTH_TT" and info.identity_authorized_bc_id is None:
+        report(
+            (*path, "identity_authorized_bc_id"),
+            "bc-identity",
+            "identity_type BC_AUTH_TT needs identity_authorized_bc_id",
+        )
+    if info.identity_authorized_bc_id is not None and info.identity_type != "BC_AUTH_TT":
+        report(
+            (*path, "identity_authorized_bc_id"),
+            "bc-identity",
+            "identity_authorized_bc_id only with identity_type BC_AUTH_TT",
+        )
+    if info.tiktok_item_id is not None and info.identity_type not in SPARK_IDENTITIES:
+        report(
+            (*path, "identity_type"),
+            "spark-identity",
+            "a TikTok post (tiktok_item_id) is a Spark ad: identity_type AUTH_CODE, TT_USER or BC_AUTH_TT",
+        )
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _unique(items: list[Any], name: Callable[[Any], str], path: PathT, field: str, report: Report) -> None:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        n = name(item)
+        if n in first:
+            report((*path, i, field), "unique-name", f"{n!r} is also the name of {path[-1]}[{first[n]}]")
+        else:
+            first[n] = i
+
+
+def _no_duplicates(values: list[str], path: PathT, field: str, what: str, report: Report) -> None:
+    first: dict[str, int] = {}
+    for i, v in enumerate(values):
+        if v in first:
+            report((*path, i, field), "duplicate-item", f"{what} {v!r} repeats item [{first[v]}]")
+        else:
+            first[v] = i
+
+
+def _uniform(groups: list[AdGroup], fields: tuple[str, ...], rule: str, when: str, report: Report) -> None:
+    if not groups:
+        return
+    g0 = groups[0]
+    for f in fields:
+        v0 = getattr(g0, f)
+        for i, g in enumerate(groups[1:], start=1):
+            v = getattr(g, f)
+            if v != v0:
+                report(
+                    ("adgroups", i, f),
+                    rule,
+                    f"{when}, {f} must be the same in every ad group: {g0.adgroup_name!r} has "
+                    f"{_show(v0)}, {g.adgroup_name!r} has {_show(v)}",
+                )
+                break
+
+
+def _show(v: Any) -> str:
+    return "none" if v is None else repr(v)
+
+
+def iter_objects(c: Campaign) -> Iterator[tuple[PathT, Campaign | AdGroup | Ad]]:
+    yield (), c
+    for i, g in enumerate(c.adgroups):
+        yield ("adgroups", i), g
+        for j, ad in enumerate(g.ads):
+            yield ("adgroups", i, "ads", j), ad

@@ -1,0 +1,115 @@
+"""The pipeline, end to end: the functions the command line and tests call.
+
+load manifests -> read the account -> plan -> (review) -> apply -> verify.
+Each step lives in its own module; this one only wires them, so that the CLI
+stays thin and tests drive exactly what users run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reconciler import __version__
+from reconciler.adapters import apply as apply_mod
+from reconciler.adapters import fetch, files
+from reconciler.adapters.api import TikTokClient
+from reconciler.core import planner
+from reconciler.core.plan import Plan
+from reconciler.errors import Location, ManifestError, Problem
+
+load_manifests = files.load
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def load_desired(
+    paths: Sequence[str],
+    values: Sequence[str] = (),
+    sets: Sequence[str] = (),
+    advertisers: Sequence[str] = (),
+) -> files.LoadedManifests:
+    loaded = files.load(paths, values, sets)
+    if advertisers:
+        wanted = set(advertisers)
+        kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
+        if not kept:
+            raise ManifestError(
+                [
+                    Problem(
+                        Location(file=", ".join(paths)),
+                        "advertiser",
+                        f"no manifest for advertiser(s) {', '.join(advertisers)}",
+                    )
+                ]
+            )
+        loaded = replace(loaded, manifests=kept)
+    return loaded
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    paths: Sequence[str]
+    values: Sequence[str] = ()
+    sets: Sequence[str] = ()
+    advertisers: Sequence[str] = ()
+    replace: Sequence[str] = ()
+    overrides: Sequence[str] = ()
+    ttl_hours: float = 24.0
+
+    def inputs(self) -> dict[str, Any]:
+        return {
+            "paths": list(self.paths),
+            "values": list(self.values),
+            "sets": list(self.sets),
+            "advertisers": list(self.advertisers),
+        }
+
+
+async def make_plan(
+    client: TikTokClient, loaded: files.LoadedManifests, req: PlanRequest, *, now: datetime | None = None
+) -> Plan:
+    start = time.perf_counter()
+    calls_before = sum(client.stats.calls.values())
+    live = await fetch.fetch_live(client, loaded.manifests)
+    read_seconds = time.perf_counter() - start
+    stats = client.stats.to_json()
+    stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
+    stats["read_seconds"] = round(read_seconds, 3)
+    options = planner.PlanOptions(
+        now=now or utcnow(),
+        digest=loaded.digest,
+        tool_version=__version__,
+        ttl_hours=req.ttl_hours,
+        replace=tuple(req.replace),
+        overrides=tuple(req.overrides),
+        inputs=req.inputs(),
+        stats=stats,
+    )
+    return planner.make_plan(loaded.manifests, live, options)
+
+
+def journal_path(plan_path: str | Path) -> Path:
+    p = Path(plan_path)
+    return p.with_name(p.name + ".journal")
+
+
+async def apply_saved(
+    client: TikTokClient,
+    plan: Plan,
+    loaded: files.LoadedManifests,
+    *,
+    plan_path: str | Path,
+    now: datetime | None = None,
+    progress: apply_mod.Progress | None = None,
+) -> apply_mod.ApplyResult:
+    apply_mod.check_plan(plan, digest=loaded.digest, now=now or utcnow())
+    return await apply_mod.apply_plan(
+        client, plan, loaded.manifests, journal_path=journal_path(plan_path), progress=progress
+    )
