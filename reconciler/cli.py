@@ -217,6 +217,13 @@ def validate(
 @click.option(
     "--plan-ttl", type=float, default=24.0, show_default=True, metavar="HOURS", help="Plan lifetime."
 )
+@click.option(
+    "--max-spend-increase",
+    type=float,
+    default=None,
+    metavar="AMOUNT",
+    help="Block a plan that raises the maximum daily spend by more than this.",
+)
 @handle_errors
 def plan(
     paths: tuple[str, ...],
@@ -233,9 +240,12 @@ def plan(
     replace_: tuple[str, ...],
     overrides: tuple[str, ...],
     plan_ttl: float,
+    max_spend_increase: float | None,
 ) -> int:
     """Read the account and print the plan; save it with -o."""
-    req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers, replace_, overrides, plan_ttl)
+    req = pipeline.PlanRequest(
+        _paths(paths), values, sets, advertisers, replace_, overrides, plan_ttl, max_spend_increase
+    )
     loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
     console = Console()
     console.err(f"Reading the account for {len(loaded.manifests)} campaign manifest(s)...")

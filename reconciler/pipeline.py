@@ -18,7 +18,8 @@ from reconciler import __version__
 from reconciler.adapters import apply as apply_mod
 from reconciler.adapters import fetch, files
 from reconciler.adapters.api import TikTokClient
-from reconciler.core import planner
+from reconciler.adapters.facts import fetch_facts
+from reconciler.core import guardrails, planner
 from reconciler.core.plan import Plan
 from reconciler.errors import Location, ManifestError, Problem
 
@@ -62,6 +63,7 @@ class PlanRequest:
     replace: Sequence[str] = ()
     overrides: Sequence[str] = ()
     ttl_hours: float = 24.0
+    max_spend_increase: float | None = None
 
     def inputs(self) -> dict[str, Any]:
         return {
@@ -77,13 +79,15 @@ async def make_plan(
 ) -> Plan:
     start = time.perf_counter()
     calls_before = sum(client.stats.calls.values())
+    now = now or utcnow()
     live = await fetch.fetch_live(client, loaded.manifests)
+    facts = await fetch_facts(client, live, now)
     read_seconds = time.perf_counter() - start
     stats = client.stats.to_json()
     stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
     stats["read_seconds"] = round(read_seconds, 3)
     options = planner.PlanOptions(
-        now=now or utcnow(),
+        now=now,
         digest=loaded.digest,
         tool_version=__version__,
         ttl_hours=req.ttl_hours,
@@ -92,7 +96,11 @@ async def make_plan(
         inputs=req.inputs(),
         stats=stats,
     )
-    return planner.make_plan(loaded.manifests, live, options)
+    guard = guardrails.make_guard(
+        facts,
+        guardrails.GuardSettings(overrides=tuple(req.overrides), max_spend_increase=req.max_spend_increase),
+    )
+    return planner.make_plan(loaded.manifests, live, options, guards=[guard])
 
 
 def journal_path(plan_path: str | Path) -> Path:

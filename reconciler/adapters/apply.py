@@ -236,6 +236,10 @@ class ApplyResult:
         return not self.failed and not self.not_attempted and not self.verify_problems
 
 
+def _message(exc: SmartplusError) -> str:
+    return exc.summary + (f" ({'; '.join(exc.detail.splitlines())})" if exc.detail else "")
+
+
 def request_id(plan: Plan, address: Address) -> str:
     """A 64-bit integer as a string, the same for the same plan and address."""
     h = hashlib.sha256(f"{plan.plan_id}:{address.key()}".encode()).digest()
@@ -283,8 +287,8 @@ class Applier:
                 await self._execute(c)
             except SmartplusError as exc:
                 self.stop = True
-                self.result.failed.append((c.id, exc.summary))
-                self._say(c, f"FAILED: {exc.summary}")
+                self.result.failed.append((c.id, _message(exc)))
+                self._say(c, f"FAILED: {_message(exc)}")
             finally:
                 events[c.id].set()
 
@@ -297,8 +301,8 @@ class Applier:
                 await self._execute(c)
             except SmartplusError as exc:
                 self.stop = True
-                self.result.failed.append((c.id, exc.summary))
-                self._say(c, f"FAILED: {exc.summary}")
+                self.result.failed.append((c.id, _message(exc)))
+                self._say(c, f"FAILED: {_message(exc)}")
         self.result.ids = dict(self.ids)
         return self.result
 

@@ -24,6 +24,7 @@ STYLE = {
     "disable": "remove",
 }
 GITHUB_LIMIT = 65536
+PLAN_MARKER = "<!-- smartplus-plan -->"  # lets a workflow find and update its one comment
 
 
 def fmt_value(v: Any, limit: int = 120) -> str:
@@ -106,7 +107,7 @@ def markdown(plan: Plan, limit: int = GITHUB_LIMIT) -> str:
     """A pull-request comment: summary table first; blocked and destructive
     changes in the first screen; details folded; under GitHub's limit."""
     s = plan.summary()
-    head: list[str] = ["### smartplus plan", ""]
+    head: list[str] = [PLAN_MARKER, "### smartplus plan", ""]
     if not plan.changes:
         head.append("**No changes.** The account matches the manifests.")
     head += [

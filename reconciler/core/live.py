@@ -51,6 +51,15 @@ class LiveObject:
         return {k: v for k, v in sorted(self.row.items()) if k not in VOLATILE}
 
 
+DELETED = frozenset({"STATUS_DELETE", "CAMPAIGN_STATUS_DELETE", "ADGROUP_STATUS_DELETE", "AD_STATUS_DELETE"})
+
+
+def is_deleted(row: dict[str, Any]) -> bool:
+    """TikTok hides deleted objects unless asked for them; if one comes back anyway
+    (a filter asking for all statuses), it is still not part of the account."""
+    return row.get("operation_status") == "DELETE" or row.get("secondary_status") in DELETED
+
+
 def fingerprint(row: dict[str, Any]) -> str:
     stable = {k: v for k, v in row.items() if k not in VOLATILE}
     text = json.dumps(stable, sort_keys=True, separators=(",", ":"), default=str)
@@ -92,6 +101,8 @@ class LiveAccount:
             ("ad", ads, acc.ads),
         ):
             for row in rows:
+                if is_deleted(row):
+                    continue  # deleted objects never count (spec 4.3)
                 obj = make_object(kind, row)  # type: ignore[arg-type]
                 index[obj.id] = obj
                 if obj.parent_id is not None:

@@ -83,9 +83,9 @@ class PlanOptions:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-# A guardrail hook: (change, matching, live, now) -> verdicts. Kept as a parameter so
-# the planner stays independent of the rules themselves.
-Guard = Callable[[Change, "PlanContext"], list[Verdict]]
+# A guardrail hook: (ordered changes, context) -> verdicts per change id. Kept as a
+# parameter so the planner stays independent of the rules themselves.
+Guard = Callable[[list[Change], "PlanContext"], dict[str, list[Verdict]]]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,8 @@ class PlanContext:
     live: LiveAccount
     now: datetime
     desired: dict[Address, DesiredObject]
+    spend_before: float = 0.0
+    spend_after: float = 0.0
 
 
 def managed_fields(d: DesiredObject) -> dict[str, Any]:
@@ -273,13 +275,19 @@ def make_plan(
             )
 
     ordered = _number(ordered)
-    ctx = PlanContext(matching=matching, live=live, now=options.now, desired=by_addr)
     spend = SpendModel(matching, live, ordered)
     ordered = [replace(c, spend_delta=spend.delta(c)) for c in ordered]
-    if guards:
-        ordered = [
-            replace(c, verdicts=c.verdicts + tuple(v for g in guards for v in g(c, ctx))) for c in ordered
-        ]
+    ctx = PlanContext(
+        matching=matching,
+        live=live,
+        now=options.now,
+        desired=by_addr,
+        spend_before=spend.before,
+        spend_after=spend.after,
+    )
+    for guard in guards:
+        verdicts = guard(ordered, ctx)
+        ordered = [replace(c, verdicts=c.verdicts + tuple(verdicts.get(c.id, ()))) for c in ordered]
 
     live_records: dict[str, LiveRecord] = {}
     for addr in sorted(touched):
