@@ -318,14 +318,15 @@ def apply(
 ) -> int:
     """Apply a saved, reviewed plan (or, with --auto-approve, plan and apply)."""
     console = Console()
+    if auto_approve and plan_file is not None:
+        # `apply --auto-approve manifests/`: the first argument is a manifest path, not a plan.
+        paths, plan_file = (plan_file, *paths), None
     if plan_file is None and not auto_approve:
         raise SmartplusError(
             "apply needs a saved plan",
             hint="smartplus plan -o plan.json, review it, then smartplus apply plan.json",
         )
-    if (plan_file is not None and plan_file.endswith((".yaml", ".yml", ".j2"))) or (
-        plan_file and Path(plan_file).is_dir()
-    ):
+    if plan_file is not None and (plan_file.endswith((".yaml", ".yml", ".j2")) or Path(plan_file).is_dir()):
         raise SmartplusError(
             f"{plan_file} is a manifest, not a plan", hint="smartplus apply PLAN.json, or --auto-approve"
         )
