@@ -15,7 +15,7 @@ Kind = Literal["campaign", "adgroup", "ad"]
 KINDS: tuple[Kind, ...] = ("campaign", "adgroup", "ad")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Address:
     advertiser_id: str
     campaign: str
