@@ -79,7 +79,7 @@ async def make_plan(
 ) -> Plan:
     start = time.perf_counter()
     calls_before = sum(client.stats.calls.values())
-    now = now or utcnow()
+    now = now or await client.now()
     live = await fetch.fetch_live(client, loaded.manifests)
     facts = await fetch_facts(client, live, now)
     read_seconds = time.perf_counter() - start
@@ -117,7 +117,7 @@ async def apply_saved(
     now: datetime | None = None,
     progress: apply_mod.Progress | None = None,
 ) -> apply_mod.ApplyResult:
-    apply_mod.check_plan(plan, digest=loaded.digest, now=now or utcnow())
+    apply_mod.check_plan(plan, digest=loaded.digest, now=now or await client.now())
     return await apply_mod.apply_plan(
         client, plan, loaded.manifests, journal_path=journal_path(plan_path), progress=progress
     )

@@ -17,6 +17,7 @@ import pytest
 
 from reconciler import pipeline
 from reconciler.adapters.api import TikTokClient
+from reconciler.adapters.connect import EMULATOR_CLOCK_URL
 from reconciler.adapters.files import LoadedManifests
 from reconciler.core.plan import Plan
 from reconciler.emulator import EmulatorTransport, create_app
@@ -40,7 +41,12 @@ class World:
         kw.setdefault("backoff_base", 0.001)
         kw.setdefault("backoff_cap", 0.01)
         return TikTokClient(
-            EMULATOR_BASE_URL, Secret("demo-token"), transport=EmulatorTransport(self.app), rate_limit=rate_limit, **kw
+            EMULATOR_BASE_URL,
+            Secret("demo-token"),
+            transport=EmulatorTransport(self.app),
+            rate_limit=rate_limit,
+            clock_url=EMULATOR_CLOCK_URL,
+            **kw,
         )
 
     def run(self, fn: Callable[[TikTokClient], Awaitable[T]], **kw: Any) -> T:
@@ -60,13 +66,17 @@ class World:
     def plan(self, paths: list[str] | None = None, **kw: Any) -> Plan:
         loaded = self.load(paths)
         req = pipeline.PlanRequest([str(p) for p in (paths or [self.manifests])], **kw)
-        return self.run(lambda c: pipeline.make_plan(c, loaded, req, now=pipeline.utcnow()))
+        return self.run(lambda c: pipeline.make_plan(c, loaded, req))
 
     def apply(self, plan: Plan, paths: list[str] | None = None, plan_path: Path | None = None) -> Any:
         loaded = self.load(paths)
         return self.run(
             lambda c: pipeline.apply_saved(c, plan, loaded, plan_path=plan_path or self.tmp / "plan.json")
         )
+
+    def advance(self, days: float) -> None:
+        """Move the emulator's clock (and so the planner's "now") forward."""
+        self.run(lambda c: c._http.post(EMULATOR_CLOCK_URL, json={"advance_days": days}))
 
     def get(self, path: str, **params: Any) -> Any:
         return self.run(lambda c: c.get(path, {"advertiser_id": ADVERTISER, **params}))

@@ -47,6 +47,7 @@ def test_plan_apply_plan_again_is_empty(world: World) -> None:
 
 def test_budget_change_is_a_one_field_update(world: World) -> None:
     assert world.apply(world.plan()).ok
+    world.advance(8)  # after the learning phase: a budget edit is not blocked
     set_budget(world.manifests, 650)
     plan = world.plan()
     assert len(plan.changes) == 1

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -108,6 +109,7 @@ class TikTokClient:
         backoff_cap: float = 5.0,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock_url: str | None = None,
     ) -> None:
         self.token = token
         self.limiter = RateLimiter(rate_limit)
@@ -117,6 +119,7 @@ class TikTokClient:
         self.rng = rng or random.Random()
         self.sleep = sleep
         self.stats = Stats()
+        self.clock_url = clock_url
         self._http = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
@@ -124,6 +127,14 @@ class TikTokClient:
             headers={"Access-Token": token.reveal(), "Content-Type": "application/json"},
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
         )
+
+    async def now(self) -> datetime:
+        """UTC now, naive. Against the emulator, its clock (which tests and demos can move),
+        so that plan times, guardrails and object times agree; against TikTok, this machine's."""
+        if self.clock_url is not None:
+            resp = await self._http.get(self.clock_url)
+            return datetime.strptime(resp.json()["now"], "%Y-%m-%d %H:%M:%S")
+        return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -17,6 +17,7 @@ from reconciler.errors import SmartplusError
 from reconciler.settings import Settings
 
 DEFAULT_EMULATOR_DB = ".smartplus/emulator.db"
+EMULATOR_CLOCK_URL = "http://emulator/_emulator/clock"
 
 
 def emulator_transport(db: str = DEFAULT_EMULATOR_DB, seed: str | None = "demo") -> httpx.AsyncBaseTransport:
