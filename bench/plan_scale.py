@@ -65,6 +65,7 @@ def main() -> None:
     shutil.copy(ROOT / "bench" / "scale.yaml.j2", work / "scale.yaml.j2")
     (work / "scale.values.yaml").write_text(
         f"campaigns: {args.campaigns}\nadgroups: {args.adgroups}\nads: {args.ads}\nbudget: 500\n"
+        'start_time: "2026-01-01 00:00:00"\n'  # as the scale seed has it
     )
     with emulator_server(seed, args.latency_ms, args.rate) as _base:
         cpu0, wall0 = time.process_time(), time.perf_counter()

@@ -1,0 +1,285 @@
+"""Fixed seeds of the emulator (product.md section 8): `demo` and `scale:CxGxA`.
+
+Writes to the store only. The ids and names are part of the product contract: docs, examples and
+tests rely on them. `scale` builds its rows in memory and loads them with executemany, so 10,000 ads
+load in about a second.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import objects
+from .store import Row, Store
+from .wire import JSON
+
+DEMO_ADVERTISER = "7000000000000000001"
+DEMO_ADVERTISER_2 = "7000000000000000002"
+DEMO_TOKEN = "demo-token"
+DEMO_TOKEN_2 = "demo-token-2"
+DEMO_PIXEL = "7100000000000000001"
+DEMO_IDENTITY_CUSTOM = "7200000000000000001"
+DEMO_IDENTITY_TT = "7200000000000000002"
+DEMO_VIDEOS = [f"v1000000000000000{i}" for i in range(1, 10)]
+DEMO_IMAGES = [f"i1000000000000000{i}" for i in range(1, 10)]
+DEMO_MUSIC = "m10000000000000001"
+
+# Browser (Pixel) and server (Events API) counts per day for each event of the demo pixel.
+DEMO_PIXEL_EVENTS: list[tuple[str, str | None, str, int, int]] = [
+    # (event name shown in the pixel, optimization_event, pixel_event_type, browser/day, server/day)
+    ("Complete Payment", "SHOPPING", "SHOPPING", 120, 80),
+    ("Add to Cart", "ON_WEB_CART", "ON_WEB_CART", 900, 300),
+    ("Submit Form", "FORM", "FORM", 60, 0),
+    ("Page View", None, "PAGE_VIEW", 15000, 0),
+]
+
+
+def _advertiser(advertiser_id: str, name: str, allowlisted: bool) -> JSON:
+    return {
+        "advertiser_id": advertiser_id,
+        "name": name,
+        "currency": "USD",
+        "country": "US",
+        "timezone": "Etc/GMT",
+        "display_timezone": "UTC",
+        "language": "en",
+        "status": "STATUS_ENABLE",
+        "advertiser_account_type": "AUCTION",
+        "balance": 10000,
+        "company": "Demo Shop Inc.",
+        "promotion_area": "0",
+        "role": "ROLE_ADVERTISER",
+        # Created before 2026-01-15, so Custom Identity (non-Spark) ads stay allowed (DOC:1843317390059522).
+        "create_time": 1748736000,  # 2025-06-01 00:00:00 UTC
+        "_smart_plus_allowlisted": allowlisted,
+    }
+
+
+def _pixel() -> JSON:
+    events: list[JSON] = []
+    for index, (name, opt_event, event_type, _b, _s) in enumerate(DEMO_PIXEL_EVENTS, start=1):
+        events.append(
+            {
+                "name": name,
+                "event_type": event_type,
+                "optimization_event": opt_event,
+                "custom_event_type": None,
+                "event_code": event_type,
+                "event_id": f"71000000000000100{index:02d}",
+                "statistic_type": "EVERY_TIME",
+                "rules": [],
+                "deprecated": False,
+                "currency": "USD" if opt_event == "SHOPPING" else None,
+                "currency_value": None,
+            }
+        )
+    return {
+        "pixel_id": DEMO_PIXEL,
+        "pixel_code": "CDEMO0PIXEL0000000001",
+        "pixel_name": "Demo Shop Pixel",
+        "pixel_category": "ONLINE_STORE",
+        "pixel_setup_mode": "DEVELOPER",
+        "partner_name": None,
+        "activity_status": "ACTIVE",
+        "create_time": "2025-06-01T00:00:00Z",
+        "pixel_script": "<script>/* TikTok pixel CDEMO0PIXEL0000000001 (emulator) */</script>",
+        "advanced_matching_fields": {"email": True, "phone_number": True},
+        "has_pcm_config": None,
+        "asset_ownership": {
+            "owner_bc_id": None,
+            "asset_relation_status": None,
+            "updated_at": 0,
+            "ownership_status": True,
+        },
+        "events": events,
+        "_daily_counts": {etype: [b, s] for _n, _o, etype, b, s in DEMO_PIXEL_EVENTS},
+    }
+
+
+def load_demo(store: Store) -> None:
+    with store.transaction():
+        store.put_advertiser(_advertiser(DEMO_ADVERTISER, "Demo Shop US", True))
+        store.put_advertiser(_advertiser(DEMO_ADVERTISER_2, "Demo Shop (not allowlisted)", False))
+        store.put_token(DEMO_TOKEN, [DEMO_ADVERTISER])
+        store.put_token(DEMO_TOKEN_2, [DEMO_ADVERTISER_2])
+        store.put_assets("pixel", DEMO_ADVERTISER, [(DEMO_PIXEL, _pixel())])
+        store.put_assets(
+            "identity",
+            DEMO_ADVERTISER,
+            [
+                (
+                    DEMO_IDENTITY_CUSTOM,
+                    {
+                        "identity_id": DEMO_IDENTITY_CUSTOM,
+                        "identity_type": "CUSTOMIZED_USER",
+                        "display_name": "Demo Shop",
+                        "profile_image": "https://emulator.invalid/avatar/demo-shop.png",
+                        "can_pull_video": False,
+                        "can_push_video": False,
+                        "can_use_live_ads": False,
+                    },
+                ),
+                (
+                    DEMO_IDENTITY_TT,
+                    {
+                        "identity_id": DEMO_IDENTITY_TT,
+                        "identity_type": "TT_USER",
+                        "display_name": "@demoshop",
+                        "profile_image": "https://emulator.invalid/avatar/demoshop-tt.png",
+                        "can_pull_video": True,
+                        "can_push_video": True,
+                        "can_use_live_ads": False,
+                    },
+                ),
+            ],
+        )
+        store.put_assets(
+            "video",
+            DEMO_ADVERTISER,
+            [
+                (
+                    vid,
+                    {
+                        "video_id": vid,
+                        "file_name": f"demo-video-{n}.mp4",
+                        "duration": 15.0 + n,
+                        "width": 720,
+                        "height": 1280,
+                        "format": "mp4",
+                        "size": 1_500_000 + n,
+                        "bit_rate": 800_000,
+                        "signature": f"{n:032x}",
+                        "material_id": f"73000000000000000{n:02d}",
+                        "displayable": True,
+                        "allowed_placements": ["PLACEMENT_TIKTOK", "PLACEMENT_PANGLE"],
+                        "allow_download": True,
+                        "video_cover_url": f"https://emulator.invalid/video/{vid}/cover.jpg",
+                        "preview_url": f"https://emulator.invalid/video/{vid}/preview.mp4",
+                        "create_time": "2025-06-01T00:00:00Z",
+                        "modify_time": "2025-06-01T00:00:00Z",
+                    },
+                )
+                for n, vid in enumerate(DEMO_VIDEOS, start=1)
+            ],
+        )
+        store.put_assets(
+            "image",
+            DEMO_ADVERTISER,
+            [
+                (
+                    img,
+                    {
+                        "image_id": img,
+                        "web_uri": img,
+                        "file_name": f"demo-image-{n}.jpg",
+                        "width": 1080,
+                        "height": 1920,
+                        "format": "jpeg",
+                    },
+                )
+                for n, img in enumerate(DEMO_IMAGES, start=1)
+            ],
+        )
+        store.put_assets(
+            "music",
+            DEMO_ADVERTISER,
+            [(DEMO_MUSIC, {"music_id": DEMO_MUSIC, "file_name": "demo-track.mp3", "duration": 30.0})],
+        )
+        store.meta_set("seed", "demo")
+
+
+_SCALE = re.compile(r"^scale:(\d+)x(\d+)x(\d+)$")
+
+
+def load_scale(store: Store, campaigns: int, adgroups: int, ads: int) -> None:
+    """The demo account plus C CBO campaigns x G ad groups x A ads, all valid and enabled."""
+    load_demo(store)
+    now = store.now_str()
+    campaign_ids = store.next_ids("campaign", campaigns)
+    adgroup_ids = store.next_ids("adgroup", campaigns * adgroups)
+    ad_ids = store.next_ids("ad", campaigns * adgroups * ads)
+    material_ids = store.next_ids("material", campaigns * adgroups * ads)
+    rows: list[Row] = []
+    g_index = 0
+    a_index = 0
+    for c, campaign_id in enumerate(campaign_ids, start=1):
+        campaign = objects.build_campaign(
+            {
+                "advertiser_id": DEMO_ADVERTISER,
+                "campaign_name": f"Scale Campaign {c:04d}",
+                "objective_type": "WEB_CONVERSIONS",
+                "budget_optimize_on": True,
+                "budget_mode": "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
+                "budget": 500,
+            },
+            campaign_id,
+            now,
+        )
+        rows.append(objects.row("campaign", campaign, now))
+        for g in range(1, adgroups + 1):
+            adgroup_id = adgroup_ids[g_index]
+            g_index += 1
+            adgroup = objects.build_adgroup(
+                {
+                    "advertiser_id": DEMO_ADVERTISER,
+                    "campaign_id": campaign_id,
+                    "adgroup_name": f"Scale Ad Group {c:04d}-{g:02d}",
+                    "promotion_type": "WEBSITE",
+                    "optimization_goal": "CONVERT",
+                    "optimization_event": "SHOPPING",
+                    "pixel_id": DEMO_PIXEL,
+                    "billing_event": "OCPM",
+                    "bid_type": "BID_TYPE_NO_BID",
+                    "schedule_type": "SCHEDULE_FROM_NOW",
+                    "schedule_start_time": "2026-01-01 00:00:00",
+                    "targeting_spec": {"location_ids": ["6252001"], "spc_audience_age": "OVER_EIGHTEEN"},
+                },
+                adgroup_id,
+                campaign,
+                now,
+            )
+            rows.append(objects.row("adgroup", adgroup, now))
+            for a in range(1, ads + 1):
+                ad_id = ad_ids[a_index]
+                material_id = material_ids[a_index]
+                a_index += 1
+                ad = objects.build_ad(
+                    {
+                        "advertiser_id": DEMO_ADVERTISER,
+                        "adgroup_id": adgroup_id,
+                        "ad_name": f"Scale Ad {c:04d}-{g:02d}-{a:02d}",
+                        "creative_list": [
+                            {
+                                "creative_info": {
+                                    "ad_format": "SINGLE_VIDEO",
+                                    "video_info": {"video_id": DEMO_VIDEOS[(a - 1) % len(DEMO_VIDEOS)]},
+                                    "identity_type": "CUSTOMIZED_USER",
+                                    "identity_id": DEMO_IDENTITY_CUSTOM,
+                                }
+                            }
+                        ],
+                        "ad_text_list": [{"ad_text": f"Scale ad text {a}"}],
+                        "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
+                        "landing_page_url_list": [{"landing_page_url": "https://shop.example.com/"}],
+                    },
+                    ad_id,
+                    adgroup,
+                    [material_id],
+                    now,
+                )
+                rows.append(objects.row("ad", ad, now))
+    with store.transaction():
+        store.insert_objects(rows)
+        store.meta_set("seed", f"scale:{campaigns}x{adgroups}x{ads}")
+
+
+def load_seed(store: Store, seed: str | None) -> None:
+    if seed is None:
+        return
+    if seed == "demo":
+        load_demo(store)
+        return
+    match = _SCALE.match(seed)
+    if match is None:
+        raise ValueError(f"unknown seed {seed!r}: expected 'demo' or 'scale:CxGxA'")
+    load_scale(store, int(match.group(1)), int(match.group(2)), int(match.group(3)))
