@@ -33,6 +33,9 @@ ADVERTISER = "7000000000000000001"
 NOW = "2026-11-29 12:00:00"
 
 
+KINDS_DEFAULT = ("error50000", "error50002", "timeout", "drop", "lost", "throttle")
+
+
 class Crash(BaseException):
     """Our process dies here (not an Exception: nothing in the tool catches it)."""
 
