@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import __version__, pipeline
-from reconciler.adapters import connect, files
+from reconciler.adapters import apply as apply_mod
+from reconciler.adapters import applylog, connect, files
 from reconciler.adapters.api import TikTokClient
 from reconciler.core import drift as drift_mod
 from reconciler.core import explain
@@ -299,6 +300,14 @@ def show(plan_file: str, fmt: str, debug: bool) -> int:
 @manifest_options
 @connection_options
 @click.option("--auto-approve", is_flag=True, help="Plan and apply in one go (no review).")
+@click.option(
+    "--log",
+    "log_path",
+    default=applylog.DEFAULT_LOG,
+    show_default=True,
+    metavar="FILE",
+    help="Append a JSON line about this apply (who, when, plan, outcomes).",
+)
 @click.option("--replace", "replace_", multiple=True, metavar="ADDRESS")
 @click.option("--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]")
 @handle_errors
@@ -313,6 +322,7 @@ def apply(
     emulator_db: str,
     rate_limit: float | None,
     auto_approve: bool,
+    log_path: str,
     replace_: tuple[str, ...],
     overrides: tuple[str, ...],
 ) -> int:
@@ -353,9 +363,21 @@ def apply(
             if not the_plan.has_changes:
                 console.out("No changes. Nothing to apply.")
                 return EXIT_OK
-            result = await pipeline.apply_saved(
-                client, the_plan, loaded, plan_path=path, progress=console.err
-            )
+            started = await client.now()
+            result: apply_mod.ApplyResult | None = None
+            error: str | None = None
+            try:
+                result = await pipeline.apply_saved(
+                    client, the_plan, loaded, plan_path=path, progress=console.err
+                )
+            except SmartplusError as exc:
+                error = exc.summary
+                raise
+            finally:
+                if log_path:
+                    finished = await client.now()
+                    entry = applylog.record(the_plan, result, started=started, finished=finished, error=error)
+                    applylog.append(log_path, entry)
             stats = client.stats.to_json()
         if result.skipped:
             console.out(f"{len(result.skipped)} change(s) were already applied by an earlier run (journal).")

@@ -100,7 +100,7 @@ def test_drift_cli_exit_code_and_unmanaged(world: World, tmp_path: Path) -> None
     assert r.exit_code == 2  # nothing applied yet: everything is missing
     report = json.loads(r.output)
     assert [i["type"] for i in report["items"]] == ["missing"]
-    r = runner.invoke(main, ["apply", "--auto-approve", m, *conn])
+    r = runner.invoke(main, ["apply", "--auto-approve", m, *conn, "--log", str(tmp_path / "log.jsonl")])
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["drift", m, *conn, "--all"])
     assert r.exit_code == 0, r.output

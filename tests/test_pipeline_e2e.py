@@ -88,16 +88,24 @@ def test_cli_demo_flow(tmp_path: Path, world: World) -> None:
     r = runner.invoke(main, ["show", plan_file, "--format", "markdown"])
     assert r.exit_code == 0 and "### smartplus plan" in r.output
 
-    r = runner.invoke(main, ["apply", plan_file, *conn])
+    log = tmp_path / "apply-log.jsonl"
+    r = runner.invoke(main, ["apply", plan_file, *conn, "--log", str(log)])
     assert r.exit_code == 0, r.output
     assert "Apply complete" in r.output
+    [entry] = [json.loads(line) for line in log.read_text().splitlines()]
+    assert entry["ok"] is True and entry["plan_id"] == json.loads(Path(plan_file).read_text())["plan_id"]
+    assert [c["outcome"] for c in entry["changes"]] == ["done"] * 10
+    assert entry["who"] and "demo-token" not in log.read_text()
 
     r = runner.invoke(main, ["plan", m, *conn, "--detailed-exitcode"])
     assert r.exit_code == 0, r.output
     assert "No changes" in r.output
 
     # Applying the same plan again does nothing twice: the journal says it is done.
-    r = runner.invoke(main, ["apply", plan_file, *conn])
+    r = runner.invoke(main, ["apply", plan_file, *conn, "--log", str(log)])
     assert r.exit_code == 0, r.output
     assert "already applied" in r.output
+    assert [c["outcome"] for c in json.loads(log.read_text().splitlines()[1])["changes"]] == [
+        "already_done"
+    ] * 10
     assert ADVERTISER in Path(plan_file).read_text()

@@ -83,13 +83,13 @@ def test_cli_exit_codes_for_refusals(world: World, tmp_path: Path) -> None:
     r = runner.invoke(main, ["plan", str(world.manifests), *conn, "-o", str(plan_file)])
     assert r.exit_code == 0, r.output
     set_budget(world.manifests, 701)
-    r = runner.invoke(main, ["apply", str(plan_file), *conn])
+    r = runner.invoke(main, ["apply", str(plan_file), *conn, "--log", str(tmp_path / "log.jsonl")])
     assert r.exit_code == 1
     assert "not the ones this plan was made from" in r.output
     assert "Traceback" not in r.output
     # A file that is not a plan.
     (tmp_path / "junk.json").write_text("{}")
-    r = runner.invoke(main, ["apply", str(tmp_path / "junk.json"), *conn])
+    r = runner.invoke(main, ["apply", str(tmp_path / "junk.json"), *conn, "--log", ""])
     assert r.exit_code == 1 and "not a smartplus plan" in r.output
 
 

@@ -87,7 +87,7 @@ def test_sigkill_mid_apply_then_resume(tmp_path: Path) -> None:
         journal = tmp_path / "plan.json.journal"
 
         apply = subprocess.Popen(
-            [*SMARTPLUS, "apply", str(plan_file), "--rate-limit", "20"],
+            [*SMARTPLUS, "apply", str(plan_file), "--rate-limit", "20", "--log", str(tmp_path / "log.jsonl")],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -101,7 +101,12 @@ def test_sigkill_mid_apply_then_resume(tmp_path: Path) -> None:
         killed_at = done_count(journal)
         assert 5 <= killed_at < n_changes
 
-        r = subprocess.run([*SMARTPLUS, "apply", str(plan_file)], env=env, capture_output=True, text=True)
+        r = subprocess.run(
+            [*SMARTPLUS, "apply", str(plan_file), "--log", str(tmp_path / "log.jsonl")],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert r.returncode == 0, r.stdout + r.stderr
         assert "already applied by an earlier run" in r.stdout
         assert "Apply complete" in r.stdout
