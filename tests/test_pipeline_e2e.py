@@ -56,6 +56,9 @@ def test_budget_change_is_a_one_field_update(world: World) -> None:
     assert [(f.path, f.before, f.after) for f in change.fields] == [("budget", 500, 650)]
     assert change.body == {"budget": 650.0}
     assert change.spend_delta == 150
+    # Reads ask only for the fields smartplus can manage (`fields` selection): no server-only keys.
+    seen = plan.live[change.address.key()].fields
+    assert "budget" in seen and "smart_plus_adgroup_mode" not in seen
     assert world.apply(plan, plan_path=world.tmp / "p2.json").ok
     assert world.plan().changes == []
     assert world.get("smart_plus/campaign/get/")["list"][0]["budget"] == 650

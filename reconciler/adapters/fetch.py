@@ -13,10 +13,13 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Kind
 from reconciler.core.live import LiveAccount
 from reconciler.core.manifests import Manifest
+from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup, Campaign
 
 ENDPOINT: dict[Kind, str] = {
     "campaign": "smart_plus/campaign/get/",
@@ -27,13 +30,46 @@ PAGE_SIZE: dict[Kind, int] = {"campaign": 1000, "adgroup": 1000, "ad": 100}
 ID_FILTER: dict[Kind, str] = {"campaign": "campaign_ids", "adgroup": "adgroup_ids", "ad": "smart_plus_ad_ids"}
 ID_FILTER_MAX = 100
 
+# `fields` selection: what the manifest format can manage, plus what identity, guardrails,
+# spend and fingerprints need. The same list for plan and apply, so fingerprints compare.
+_EXTRA: dict[Kind, tuple[str, ...]] = {
+    "campaign": ("campaign_id", "advertiser_id", "create_time", "modify_time", "secondary_status"),
+    "adgroup": (
+        "adgroup_id",
+        "campaign_id",
+        "advertiser_id",
+        "create_time",
+        "modify_time",
+        "secondary_status",
+    ),
+    "ad": (
+        "smart_plus_ad_id",
+        "adgroup_id",
+        "campaign_id",
+        "advertiser_id",
+        "create_time",
+        "modify_time",
+        "secondary_status",
+    ),
+}
+_MODEL: dict[Kind, type[BaseModel]] = {"campaign": Campaign, "adgroup": AdGroup, "ad": Ad}
+
+
+def fields_for(kind: Kind) -> list[str]:
+    names = [n for n in _MODEL[kind].model_fields if n not in TOOL_KEYS]
+    return sorted(set(names) | set(_EXTRA[kind]) | {"operation_status"})
+
 
 def chunks(ids: Sequence[str], size: int = ID_FILTER_MAX) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
 async def read_campaigns(client: TikTokClient, advertiser_id: str) -> list[dict[str, Any]]:
-    return await client.get_all(ENDPOINT["campaign"], {"advertiser_id": advertiser_id}, PAGE_SIZE["campaign"])
+    return await client.get_all(
+        ENDPOINT["campaign"],
+        {"advertiser_id": advertiser_id, "fields": fields_for("campaign")},
+        PAGE_SIZE["campaign"],
+    )
 
 
 async def read_children(
@@ -43,7 +79,11 @@ async def read_children(
         *(
             client.get_all(
                 ENDPOINT[kind],
-                {"advertiser_id": advertiser_id, "filtering": {"campaign_ids": chunk}},
+                {
+                    "advertiser_id": advertiser_id,
+                    "filtering": {"campaign_ids": chunk},
+                    "fields": fields_for(kind),
+                },
                 PAGE_SIZE[kind],
             )
             for chunk in chunks(sorted(campaign_ids))
@@ -60,7 +100,11 @@ async def read_by_ids(
         *(
             client.get_all(
                 ENDPOINT[kind],
-                {"advertiser_id": advertiser_id, "filtering": {ID_FILTER[kind]: chunk}},
+                {
+                    "advertiser_id": advertiser_id,
+                    "filtering": {ID_FILTER[kind]: chunk},
+                    "fields": fields_for(kind),
+                },
                 PAGE_SIZE[kind],
             )
             for chunk in chunks(sorted(set(ids)))
