@@ -24,6 +24,7 @@ import click
 from reconciler import __version__, pipeline
 from reconciler.adapters import apply as apply_mod
 from reconciler.adapters import applylog, connect, files
+from reconciler.adapters import doctor as doctor_mod
 from reconciler.adapters.api import TikTokClient
 from reconciler.core import drift as drift_mod
 from reconciler.core import explain
@@ -443,6 +444,46 @@ def drift(
     if out:
         files.write_text_atomic(out, json.dumps(report, indent=2) + "\n")
     return EXIT_CHANGES if report["drift"] else EXIT_OK
+
+
+@main.command()
+@manifest_options
+@connection_options
+@handle_errors
+def doctor(
+    paths: tuple[str, ...],
+    values: tuple[str, ...],
+    sets: tuple[str, ...],
+    advertisers: tuple[str, ...],
+    debug: bool,
+    emulator: bool,
+    emulator_db: str,
+    rate_limit: float | None,
+) -> int:
+    """Check the token, Smart+ access, app permissions, pixels, identities and videos."""
+    console = Console()
+    manifests = []
+    try:
+        manifests = pipeline.load_desired(_paths(paths), values, sets, advertisers).manifests
+    except SmartplusError as exc:
+        if not advertisers:
+            raise
+        console.out(f"FAIL  manifests: {exc.summary} (checking the advertisers given with --advertiser only)")
+    if not manifests and not advertisers:
+        raise SmartplusError("no advertiser to check", hint="give manifests, or --advertiser ID")
+
+    async def go() -> list[doctor_mod.Check]:
+        async with _client(emulator, emulator_db, rate_limit) as client:
+            return await doctor_mod.run_doctor(client, manifests, advertisers)
+
+    checks = run_async(go())
+    for check in checks:
+        console.out(check.line(), "add" if check.ok else "remove")
+    failed = sum(not c.ok for c in checks)
+    console.out(
+        f"{len(checks) - failed} passed, {failed} failed" if failed else f"All {len(checks)} checks passed."
+    )
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 @main.group()

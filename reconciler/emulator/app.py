@@ -31,6 +31,7 @@ from .wire import (
     MSG_SYS_ERROR,
     MSG_SYS_TIMEOUT,
     MSG_TOO_MANY,
+    PERMISSION_ERROR,
     REQUEST_TOO_FREQUENT,
     ROUTE_NOT_FOUND,
     SYS_ERROR,
@@ -98,7 +99,40 @@ def _run_handler(
         # Unknown route: 40400 ROUTE_NOT_FOUND (SDK constant) in a 200 answer; the real HTTP status and
         # message are NOT FOUND in the reference.
         raise ApiError(ROUTE_NOT_FOUND, f"Route not found: {method} {API_PREFIX}{path}")
+    _check_scope(emu, method, path, token)
     return handler(emu.store, token, query, body)
+
+
+# The developer app permissions the brief names (Ads Management > Upgraded Smart Plus Ads,
+# Reporting > Upgraded Smart+ Report, Creative Management > Creative tool), by path prefix.
+# Which TikTok scope guards which endpoint is NOT FOUND in the reference beyond these names:
+# this mapping is the emulator's reading of them.
+SCOPES: tuple[tuple[str, str], ...] = (
+    ("smart_plus/material_report/", "reporting"),
+    ("report/", "reporting"),
+    ("smart_plus/", "ads_management"),
+    ("file/", "creative_management"),
+)
+
+
+def _check_scope(emu: Emulator, method: str, path: str, token: str | None) -> None:
+    if not token:
+        return  # the handler answers 40104
+    granted = emu.store.token_scopes(token)
+    if granted is None:
+        return
+    for prefix, scope in SCOPES:
+        if path.startswith(prefix):
+            if scope not in granted:
+                # Verbatim from a recorded TikTok answer (fixtures: nango reports, 40001).
+                raise ApiError(
+                    PERMISSION_ERROR,
+                    f"Permission error: The access token lacks the required scope for endpoint "
+                    f"'{API_PREFIX}{path}(method={method})'. Please first check if the request method is "
+                    "correct then ask the user to generate a new access token and reauthorize your API App "
+                    "with the necessary API scopes.",
+                )
+            return
 
 
 async def _api(request: Request) -> Response:
@@ -260,6 +294,54 @@ async def _legacy_campaign(request: Request) -> Response:
     return JSONResponse({"ok": True, "campaign": obj})
 
 
+async def _token(request: Request) -> Response:
+    """Create or change a token: {"token", "advertiser_ids", "scopes": [...] | null}."""
+    emu: Emulator = request.app.state.emulator
+    try:
+        body = await _admin_body(request)
+    except ValueError as error:
+        return _admin_error(str(error))
+    token = body.get("token")
+    if not isinstance(token, str) or not token:
+        return _admin_error('expected "token"')
+    if "advertiser_ids" in body:
+        emu.store.put_token(token, [str(a) for a in body["advertiser_ids"]])
+    scopes = body.get("scopes")
+    if scopes is not None and not (
+        isinstance(scopes, list) and set(scopes) <= {scope for _, scope in SCOPES}
+    ):
+        return _admin_error(f"scopes: a list of {sorted({scope for _, scope in SCOPES})}, or null")
+    emu.store.put_token_scopes(token, scopes)
+    return JSONResponse({"ok": True, "token": token, "scopes": scopes})
+
+
+async def _pixel(request: Request) -> Response:
+    """Change the demo pixel: {"pixel_id", "activity_status"?, "counts"?: {EVENT: [browser, server]}}."""
+    emu: Emulator = request.app.state.emulator
+    try:
+        body = await _admin_body(request)
+    except ValueError as error:
+        return _admin_error(str(error))
+    pixel_id = str(body.get("pixel_id", ""))
+    with emu.store.lock:
+        row = emu.store.conn.execute(
+            "SELECT advertiser_id, data FROM assets WHERE kind = 'pixel' AND id = ?", (pixel_id,)
+        ).fetchone()
+    if row is None:
+        return _admin_error(f"no pixel {pixel_id}")
+    advertiser_id, data = str(row[0]), json.loads(row[1])
+    if "activity_status" in body:
+        data["activity_status"] = str(body["activity_status"])
+    for event, pair in (body.get("counts") or {}).items():
+        data.setdefault("_daily_counts", {})[str(event)] = [int(pair[0]), int(pair[1])]
+    if body.get("remove_events"):
+        gone = set(body["remove_events"])
+        data["events"] = [e for e in data.get("events", []) if e.get("optimization_event") not in gone]
+        data["_daily_counts"] = {k: v for k, v in data.get("_daily_counts", {}).items() if k not in gone}
+    emu.store.put_assets("pixel", advertiser_id, [(pixel_id, data)])
+    return JSONResponse({"ok": True})
+
+
 def create_app(
     db: str = ":memory:",
     seed: str | None = "demo",
@@ -291,6 +373,8 @@ def create_app(
             Route("/_emulator/stats", _stats, methods=["GET"]),
             Route("/_emulator/reset", _reset, methods=["POST"]),
             Route("/_emulator/config", _config, methods=["GET", "POST"]),
+            Route("/_emulator/token", _token, methods=["POST"]),
+            Route("/_emulator/pixel", _pixel, methods=["POST"]),
             Route("/_emulator/legacy_campaign", _legacy_campaign, methods=["POST"]),
             Route("/open_api/v1.3/{path:path}", _api, methods=["GET", "POST"]),
         ]

@@ -22,6 +22,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS advertisers (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, advertiser_ids TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS token_scopes (token TEXT PRIMARY KEY, scopes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS assets (
     kind TEXT NOT NULL, id TEXT NOT NULL, advertiser_id TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (kind, id)
@@ -129,7 +130,16 @@ class Store:
 
     def wipe(self) -> None:
         with self.lock:
-            for table in ("meta", "advertisers", "tokens", "assets", "objects", "request_ids", "spend"):
+            for table in (
+                "meta",
+                "advertisers",
+                "tokens",
+                "token_scopes",
+                "assets",
+                "objects",
+                "request_ids",
+                "spend",
+            ):
                 self.conn.execute(f"DELETE FROM {table}")
 
     def transaction(self) -> _Tx:
@@ -213,6 +223,22 @@ class Store:
         with self.lock:
             row = self.conn.execute("SELECT advertiser_ids FROM tokens WHERE token = ?", (token,)).fetchone()
         return None if row is None else [str(a) for a in json.loads(row[0])]
+
+    def put_token_scopes(self, token: str, scopes: list[str] | None) -> None:
+        """Restrict a token to some app permissions (None: all of them, the default)."""
+        with self.lock:
+            if scopes is None:
+                self.conn.execute("DELETE FROM token_scopes WHERE token = ?", (token,))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO token_scopes (token, scopes) VALUES (?, ?)",
+                    (token, json.dumps(scopes)),
+                )
+
+    def token_scopes(self, token: str) -> list[str] | None:
+        with self.lock:
+            row = self.conn.execute("SELECT scopes FROM token_scopes WHERE token = ?", (token,)).fetchone()
+        return None if row is None else [str(s) for s in json.loads(row[0])]
 
     def put_assets(self, kind: str, advertiser_id: str, items: Iterable[tuple[str, JSON]]) -> None:
         with self.lock:
