@@ -86,6 +86,7 @@ class LiveAccount:
     adgroups: dict[str, LiveObject] = field(default_factory=dict)
     ads: dict[str, LiveObject] = field(default_factory=dict)
     children: dict[str, list[LiveObject]] = field(default_factory=lambda: defaultdict(list))
+    legacy: list[dict[str, Any]] = field(default_factory=list)  # legacy Smart+ campaign rows
 
     @classmethod
     def from_rows(

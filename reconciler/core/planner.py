@@ -229,6 +229,7 @@ def make_plan(
         notes.append(
             Note("unmanaged", f"campaign[{json.dumps(c.name)}]", c.id, "no manifest names this campaign")
         )
+    notes.extend(legacy_steps(live, by_addr, options.now))
 
     # Order and number the changes.
     ordered: list[Change] = []
@@ -314,6 +315,44 @@ def make_plan(
     )
     plan.plan_id = plan_id(plan)
     return plan
+
+
+LEGACY_UPDATE_END = datetime(2026, 6, 30)
+
+
+def legacy_steps(live: LiveAccount, desired: dict[Address, DesiredObject], now: datetime) -> list[Note]:
+    """Legacy Smart+ campaigns still running in a managed advertiser: what only Ads Manager
+    can do about them. Never API calls: TikTok retired the legacy update and status endpoints
+    on 2026-06-30 (before that date they would still answer, but smartplus manages only the
+    upgraded objects either way)."""
+    advertisers = {a.advertiser_id for a in desired}
+    names = {a.campaign for a in desired if a.kind == "campaign"}
+    notes: list[Note] = []
+    for row in sorted(live.legacy, key=lambda r: str(r.get("campaign_id"))):
+        if str(row.get("advertiser_id")) not in advertisers or row.get("operation_status") != "ENABLE":
+            continue
+        name = str(row.get("campaign_name", ""))
+        successor = next((n for n in sorted(names) if n != name and n.startswith(name)), None)
+        after = (
+            f" once {json.dumps(successor)} is live"
+            if successor
+            else " once its upgraded replacement is live"
+        )
+        how = (
+            "in Ads Manager (the legacy update and status endpoints are retired since 2026-06-30)"
+            if now >= LEGACY_UPDATE_END
+            else "in Ads Manager"
+        )
+        notes.append(
+            Note(
+                "manual_step",
+                f"legacy campaign[{json.dumps(name)}]",
+                str(row.get("campaign_id")),
+                f"legacy Smart+ campaign still running: pause it {how}{after}; "
+                "`smartplus import` converts it into an upgraded manifest",
+            )
+        )
+    return notes
 
 
 def _orphan(matching: Matching, addr: Address) -> LiveObject | None:
