@@ -10,14 +10,8 @@ one).
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-import os
-import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
@@ -26,113 +20,24 @@ from reconciler.adapters import apply as apply_mod
 from reconciler.adapters import applylog, connect, files
 from reconciler.adapters import doctor as doctor_mod
 from reconciler.adapters.api import TikTokClient
+from reconciler.clikit import (
+    EXIT_BLOCKED,
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    Console,
+    connection_options,
+    debug_option,
+    format_option,
+    handle_errors,
+    manifest_options,
+    run_async,
+)
+from reconciler.commands.import_cmd import import_cmd
 from reconciler.core import drift as drift_mod
 from reconciler.core import explain
 from reconciler.core.plan import Plan
 from reconciler.errors import PlanError, SmartplusError
-
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
-T = TypeVar("T")
-
-COLORS = {
-    "add": {"fg": "green"},
-    "change": {"fg": "yellow"},
-    "remove": {"fg": "red"},
-    "warn": {"fg": "magenta"},
-    "bold": {"bold": True},
-    "dim": {"dim": True},
-}
-
-
-class Console:
-    """Where output goes: stdout for results, stderr for progress and errors."""
-
-    def __init__(self, color: bool | None = None) -> None:
-        if color is None:
-            color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        self.color = color
-
-    def out(self, text: str = "", style: str = "") -> None:
-        if self.color and style in COLORS:
-            text = click.style(text, **COLORS[style])  # type: ignore[arg-type]
-        click.echo(text)
-
-    def err(self, text: str) -> None:
-        click.echo(text, err=True)
-
-
-def run_async(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-def handle_errors(fn: Callable[..., int]) -> Callable[..., None]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        debug = bool(kwargs.get("debug"))
-        try:
-            code = fn(*args, **kwargs)
-        except SmartplusError as exc:
-            if debug:
-                raise
-            click.echo(exc.render(), err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted. Nothing is lost: run the same command again to continue.", err=True)
-            sys.exit(130)
-        except Exception as exc:
-            if debug:
-                raise
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("Hint: run again with --debug for the traceback, and report it.", err=True)
-            sys.exit(EXIT_ERROR)
-        sys.exit(code)
-
-    return wrapper
-
-
-def manifest_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.argument("paths", nargs=-1, type=click.Path())(fn)
-    fn = click.option(
-        "--values",
-        "values",
-        multiple=True,
-        metavar="FILE",
-        help="Values file (YAML); repeatable, later wins.",
-    )(fn)
-    fn = click.option(
-        "--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set one value (a.b=c); repeatable."
-    )(fn)
-    fn = click.option(
-        "--advertiser", "advertisers", multiple=True, metavar="ID", help="Only these advertisers' manifests."
-    )(fn)
-    return debug_option(fn)
-
-
-def debug_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--debug", is_flag=True, help="Show tracebacks.")(fn)
-
-
-def connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option(
-        "--emulator", is_flag=True, help="Run against the embedded emulator (state in .smartplus/)."
-    )(fn)
-    fn = click.option(
-        "--emulator-db", default=connect.DEFAULT_EMULATOR_DB, show_default=True, help="Emulator state file."
-    )(fn)
-    fn = click.option(
-        "--rate-limit",
-        type=float,
-        default=None,
-        metavar="QPS",
-        help="Client-side requests per second (default 10).",
-    )(fn)
-    return fn
-
-
-def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
-    )(fn)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
@@ -309,8 +214,9 @@ def show(plan_file: str, fmt: str, debug: bool) -> int:
     metavar="FILE",
     help="Append a JSON line about this apply (who, when, plan, outcomes).",
 )
-@click.option("--replace", "replace_", multiple=True, metavar="ADDRESS")
-@click.option("--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]")
+@click.option("--replace", "replace_", multiple=True, metavar="ADDRESS", help="With --auto-approve.")
+@click.option("--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]", help="With --auto-approve.")
+@click.option("--max-spend-increase", type=float, default=None, metavar="AMOUNT", help="With --auto-approve.")
 @handle_errors
 def apply(
     plan_file: str | None,
@@ -326,6 +232,7 @@ def apply(
     log_path: str,
     replace_: tuple[str, ...],
     overrides: tuple[str, ...],
+    max_spend_increase: float | None,
 ) -> int:
     """Apply a saved, reviewed plan (or, with --auto-approve, plan and apply)."""
     console = Console()
@@ -345,10 +252,21 @@ def apply(
     async def go() -> int:
         async with _client(emulator, emulator_db, rate_limit) as client:
             if plan_file is None:
-                req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers, replace_, overrides)
+                req = pipeline.PlanRequest(
+                    _paths(paths),
+                    values,
+                    sets,
+                    advertisers,
+                    replace_,
+                    overrides,
+                    max_spend_increase=max_spend_increase,
+                )
                 loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
                 the_plan = await pipeline.make_plan(client, loaded, req)
                 print_plan(console, the_plan, "text")
+                if the_plan.blocked:
+                    console.out("The plan has changes that guardrails block: nothing applied.", "remove")
+                    return EXIT_BLOCKED
                 path: str = str(Path(".smartplus") / f"auto-{the_plan.plan_id}.json")
                 files.write_text_atomic(path, json.dumps(the_plan.to_json(), indent=2) + "\n")
             else:
@@ -530,6 +448,8 @@ def emulator_serve(
     )
     return EXIT_OK
 
+
+main.add_command(import_cmd)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

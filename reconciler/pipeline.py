@@ -21,7 +21,7 @@ from reconciler.adapters.api import TikTokClient
 from reconciler.adapters.facts import fetch_facts
 from reconciler.core import guardrails, planner
 from reconciler.core.plan import Plan
-from reconciler.errors import Location, ManifestError, Problem
+from reconciler.errors import Location, ManifestError, Problem, SmartplusError
 
 load_manifests = files.load
 
@@ -77,11 +77,12 @@ class PlanRequest:
 async def make_plan(
     client: TikTokClient, loaded: files.LoadedManifests, req: PlanRequest, *, now: datetime | None = None
 ) -> Plan:
+    check_overrides(req.overrides)
     start = time.perf_counter()
     calls_before = sum(client.stats.calls.values())
     now = now or await client.now()
     live = await fetch.fetch_live(client, loaded.manifests)
-    facts = await fetch_facts(client, live, now)
+    facts = await fetch_facts(client, live, now, manifests=loaded.manifests)
     read_seconds = time.perf_counter() - start
     stats = client.stats.to_json()
     stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
@@ -101,6 +102,19 @@ async def make_plan(
         guardrails.GuardSettings(overrides=tuple(req.overrides), max_spend_increase=req.max_spend_increase),
     )
     return planner.make_plan(loaded.manifests, live, options, guards=[guard])
+
+
+def check_overrides(overrides: Sequence[str]) -> None:
+    """`--override RULE[:ADDRESS]`: a typo must not silently override nothing."""
+    for item in overrides:
+        rule = item.split(":", 1)[0]
+        if rule not in guardrails.RULES:
+            raise SmartplusError(
+                f"--override {item}: unknown guardrail {rule!r}",
+                hint="one of: "
+                + ", ".join(guardrails.RULES)
+                + " (an immutable field change takes --replace)",
+            )
 
 
 def journal_path(plan_path: str | Path) -> Path:

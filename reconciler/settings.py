@@ -54,7 +54,8 @@ class Settings:
                 token=Secret(token or DEMO_TOKEN),
                 rate_limit=rate_limit or DEFAULT_RATE_LIMIT,
             )
-        base = os.environ.get("TIKTOK_API_BASE_URL", DEFAULT_BASE_URL)
+        # An empty value (GitHub sets unset variables to "") means the default.
+        base = os.environ.get("TIKTOK_API_BASE_URL") or DEFAULT_BASE_URL
         if not base.endswith("/"):
             base += "/"
         return cls(base_url=base, token=Secret(token), rate_limit=rate_limit or DEFAULT_RATE_LIMIT)

@@ -112,3 +112,20 @@ def test_cli_demo_flow(tmp_path: Path, world: World) -> None:
         "already_done"
     ] * 10
     assert ADVERTISER in Path(plan_file).read_text()
+
+
+def test_unknown_override_rule_is_an_error(world: World, tmp_path: Path) -> None:
+    r = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(world.manifests),
+            "--emulator",
+            "--emulator-db",
+            str(tmp_path / "e.db"),
+            "--override",
+            "learning",
+        ],
+    )
+    assert r.exit_code == 1
+    assert "unknown guardrail 'learning'" in r.output and "learning-phase" in r.output

@@ -41,7 +41,7 @@ def test_floor_on_a_campaign_budget_update(budget: float, level: str | None) -> 
     assert v.numbers == {
         "daily_budget": budget,
         "historical_cpa": 12.5,
-        "multiple": 10.0,  # 9.9992 rounds to 10.00: the message still blocks
+        "multiple": 9.99,  # 9.9992, rounded down so that it never reads as 10
         "min_multiple": 10.0,
         "minimum_budget": 125.0,
     }

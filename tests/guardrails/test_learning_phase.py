@@ -60,7 +60,7 @@ def test_cbo_campaign_budget_change_boundaries(age: timedelta, blocked: bool, da
     assert v.numbers["learning_ends_at"] == (NOW - age + timedelta(days=7)).strftime("%Y-%m-%d %H:%M:%S")
     assert len(v.numbers["adgroups_in_learning"]) == 2
     assert "--override 'learning-phase:campaign[\"Spring Sale US\"]'" in v.message
-    assert "guardrails: {overrides: [learning-phase]}" in v.message
+    assert "add learning-phase to guardrails.overrides in the campaign manifest" in v.message
 
 
 def test_one_young_adgroup_blocks_the_campaign_budget() -> None:

@@ -108,7 +108,8 @@ def test_legacy_docs_row_converts_to_one_campaign_one_adgroup_one_ad() -> None:
     doc = item.document
     assert doc["campaign_name"] == "Legacy Web All-in-one (upgraded)"
     assert (doc["operation_status"], doc["budget_optimize_on"], doc["budget"]) == ("DISABLE", True, 300)
-    assert doc["budget_mode"] == "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"
+    assert "budget_mode" not in doc  # DYNAMIC_DAILY: the CBO default
+    assert "campaign_type" not in doc and "sales_destination" not in doc  # defaults too
     assert "id" not in doc and "campaign_id" not in doc
     (group,) = doc["adgroups"]
     assert (group["bid_type"], group["conversion_bid_price"]) == ("BID_TYPE_CUSTOM", 1.2)
@@ -153,7 +154,7 @@ def test_legacy_conversion_changes_what_must_change() -> None:
     item = importer.legacy_to_manifest(row, now=NOW, new_name="Legacy US v2")
     doc = item.document
     assert doc["campaign_name"] == "Legacy US v2"
-    assert doc["budget_mode"] == "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"  # legacy BUDGET_MODE_DAY
+    assert "budget_mode" not in doc  # legacy BUDGET_MODE_DAY -> DYNAMIC_DAILY, the CBO default
     group = doc["adgroups"][0]
     assert group["schedule_start_time"] == "2026-11-29 13:00:00"  # past start moved to the next hour
     assert group["targeting_optimization_mode"] == "MANUAL"  # age groups and gender apply as written
@@ -275,3 +276,38 @@ def test_duplicate_live_names_are_made_unique_with_a_warning() -> None:
     assert [g["adgroup_name"] for g in result.campaigns[0].document["adgroups"]] == ["G", "G (2)"]
     assert len(result.warnings) == 2 and all("will rename it" in w for w in result.warnings)
     assert result.skipped == [("3", "objective_type REACH: smartplus manages Web Conversions only")]
+
+
+def test_legacy_spark_ad_takes_the_cta_portfolio() -> None:
+    row = legacy_row()
+    row.update(
+        campaign_id="5",
+        identity_type=None,
+        identity_id=None,
+        call_to_action_id="7400000000000000001",
+        media_info_list=[
+            {
+                "media_info": {
+                    "tiktok_item_id": "7300000000000000001",
+                    "identity_type": "TT_USER",
+                    "identity_id": "7200000000000000002",
+                }
+            }
+        ],
+    )
+    item = importer.legacy_to_manifest(row, now=NOW)
+    (ad,) = item.document["adgroups"][0]["ads"]
+    assert ad["ad_configuration"] == {"call_to_action_id": "7400000000000000001"}
+    assert "call_to_action_list" not in ad
+    assert ad["creative_list"] == [
+        {
+            "creative_info": {
+                "ad_format": "SINGLE_VIDEO",
+                "identity_id": "7200000000000000002",
+                "identity_type": "TT_USER",
+                "tiktok_item_id": "7300000000000000001",
+            }
+        }
+    ]
+    assert any("call_to_action_list dropped" in line for line in item.comments)
+    assert importer.check_document(item.document) is None

@@ -217,3 +217,10 @@ def test_cli_import_writes_files_that_plan_clean(tmp_path: Path) -> None:
 
     r = runner.invoke(import_cmd, ["--advertiser", ADVERTISER, "--campaign", "1899999999999999999", *conn])
     assert r.exit_code == 1 and "no live Smart+ campaign 1899999999999999999" in r.output
+
+
+def test_cli_import_of_an_empty_account_is_an_error(tmp_path: Path) -> None:
+    db = str(tmp_path / "emu.db")
+    r = CliRunner().invoke(import_cmd, ["--advertiser", ADVERTISER, "--emulator", "--emulator-db", db])
+    assert r.exit_code == 1
+    assert "has no Smart+ campaign to import" in r.output and "Traceback" not in r.output

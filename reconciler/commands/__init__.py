@@ -1,0 +1,1 @@
+"""Commands that live outside ``reconciler/cli.py``; ``cli.py`` registers them on ``main``."""
