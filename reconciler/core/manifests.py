@@ -1,25 +1,65 @@
 """Step 2: rendered YAML text -> validated campaign models, with located errors.
 
-Pure. YAML is loaded with the safe loader (no arbitrary tags). While loading,
-the line of every mapping key and sequence item is recorded, so that a pydantic
-error or a rule broken at ``adgroups[1].budget`` points at the line of the
-rendered document where that value stands.
+Pure. YAML is loaded with the safe loader (no arbitrary tags; the C one when
+libyaml is there, for speed). While loading, the line of every mapping key and
+sequence item is recorded, so that a pydantic error or a rule broken at
+``adgroups[1].budget`` points at the line of the rendered document where that
+value stands. A key written twice in one mapping is an error (YAML would keep
+the last silently), and aliases that expand into a huge or recursive document
+are refused before anything walks them.
+
+Pydantic's errors are turned into the tool's ``Problem``s: a stable rule id
+(``unknown-field``, ``required``, ``enum``, ``type``, ``value`` or the rule id a
+field validator raised), and a message for people: the nearest field name for a
+typo at any nesting level, the nearest enum value, why a create-body field is
+not part of the web surface, and a hint to quote values YAML turned into
+numbers, booleans or dates.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reconciler.core.resources import Ad, AdGroup, Campaign
+from reconciler.core.resources import FIELD_RULES, NOT_FOR_WEB, Campaign
 from reconciler.errors import Location, Problem
 
+if TYPE_CHECKING:
+    from reconciler.core.templates import SourceMap
+
 PathT = tuple[str | int, ...]
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader with a memo on implicit tag resolution: manifests repeat the same keys and
+    enum values thousands of times, and resolving each one with PyYAML's regexes is a third of
+    the parse time."""
+
+    _memo: ClassVar[dict[tuple[Any, ...], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = self._memo.get(key)
+        if tag is None:
+            tag = str(super().resolve(kind, value, implicit))
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            self._memo[key] = tag
+        return tag
+
+
+MAX_NODES = 2_000_000  # after alias expansion; 10,000 objects are about 200,000
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -40,9 +80,11 @@ class Manifest:
     file: str
     document: int  # 0-based index of the document in its file
     lines: dict[PathT, int] = field(default_factory=dict, compare=False, repr=False)
+    source: SourceMap | None = field(default=None, compare=False, repr=False)
 
     def locate(self, path: PathT) -> Location:
-        return Location(file=self.file, line=_line_for(self.lines, path), path=format_path(path) or None)
+        loc = Location(file=self.file, line=_line_for(self.lines, path), path=format_path(path) or None)
+        return self.source.annotate(loc) if self.source is not None else loc
 
 
 def _line_for(lines: dict[PathT, int], path: PathT) -> int | None:
@@ -55,69 +97,241 @@ def _line_for(lines: dict[PathT, int], path: PathT) -> int | None:
         p = p[:-1]
 
 
-def _record_lines(node: yaml.Node, path: PathT, lines: dict[PathT, int]) -> None:
+class _TooBig(Exception):
+    pass
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], stack: set[int]) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in stack:
+        raise _TooBig("a YAML alias refers to itself (recursive document)")
+    stack.add(key)
+    n = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            n += _expanded_size(k, memo, stack) + _expanded_size(v, memo, stack)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            n += _expanded_size(item, memo, stack)
+    stack.discard(key)
+    if n > MAX_NODES:
+        raise _TooBig(f"the document expands to more than {MAX_NODES:,} YAML nodes (aliases?)")
+    memo[key] = n
+    return n
+
+
+def _record_lines(
+    node: yaml.Node, path: PathT, lines: dict[PathT, int], dups: list[tuple[PathT, int]]
+) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                sub = (*path, str(key_node.value))
+                key = str(key_node.value)
+                sub = (*path, key)
+                if key in seen:
+                    dups.append((sub, key_node.start_mark.line + 1))
+                seen.add(key)
                 lines[sub] = key_node.start_mark.line + 1
-                _record_lines(value_node, sub, lines)
+                _record_lines(value_node, sub, lines, dups)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = (*path, i)
             lines[sub] = item.start_mark.line + 1
-            _record_lines(item, sub, lines)
+            _record_lines(item, sub, lines, dups)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Fallback(Exception):
+    """A document uses a YAML feature the fast builder leaves to PyYAML (merge keys ``<<``)."""
+
+
+class _Builder:
+    """One pass over a composed document: builds the Python data, records the line of every
+    path, finds keys written twice, and counts nodes (aliases expanded) so that a huge or
+    recursive document is refused. Plain strings, mappings and sequences are built here;
+    every other scalar (int, float, bool, null, timestamp ...) and any other tag goes through
+    PyYAML's safe constructor, so the result is what ``yaml.safe_load`` would give."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.lines: dict[PathT, int] = {}
+        self.dups: list[tuple[PathT, int]] = []
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: PathT) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(f"the document expands to more than {MAX_NODES:,} YAML nodes (aliases?)")
+        lines = self.lines
+        if path not in lines:
+            lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self.loader.construct_object(node, deep=True)
+        key = id(node)
+        if key in self.active:
+            raise _TooBig("a YAML alias refers to itself (recursive document)")
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            self.active.add(key)
+            out: dict[Any, Any] = {}
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise _Fallback
+                if isinstance(key_node, yaml.ScalarNode):
+                    name = str(key_node.value)
+                    k = (
+                        key_node.value
+                        if key_node.tag == _STR
+                        else self.loader.construct_object(key_node, deep=True)
+                    )
+                    sub = (*path, name)
+                    kline = key_node.start_mark.line + 1
+                    if name in seen:
+                        self.dups.append((sub, kline))
+                    seen.add(name)
+                    lines[sub] = kline
+                else:
+                    k = self.loader.construct_object(key_node, deep=True)
+                    sub = (*path, str(k))
+                try:
+                    out[k] = self.build(value_node, sub)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    ) from None
+            self.active.discard(key)
+            return out
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            self.active.add(key)
+            items = []
+            for i, item in enumerate(node.value):
+                sub = (*path, i)
+                lines[sub] = item.start_mark.line + 1
+                items.append(self.build(item, sub))
+            self.active.discard(key)
+            return items
+        return self.loader.construct_object(node, deep=True)  # !!set, !!omap, unknown tags (refused)
+
+
+def _slow_document(loader: Any, node: yaml.Node) -> tuple[Any, dict[PathT, int], list[tuple[PathT, int]]]:
+    _expanded_size(node, {}, set())
+    lines: dict[PathT, int] = {}
+    dups: list[tuple[PathT, int]] = []
+    _record_lines(node, (), lines, dups)
+    return loader.construct_document(node), lines, dups
 
 
 def parse_documents(text: str, file: str) -> tuple[list[tuple[Any, dict[PathT, int], int]], list[Problem]]:
-    """YAML text -> [(data, line map, first line)], or the YAML syntax problem."""
+    """YAML text -> [(data, line map, first line)], or the YAML problems."""
     docs: list[tuple[Any, dict[PathT, int], int]] = []
-    loader = yaml.SafeLoader(text)
+    problems: list[Problem] = []
+    loader = _SafeLoader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 break
-            lines: dict[PathT, int] = {}
-            _record_lines(node, (), lines)
-            data = loader.construct_document(node)
-            docs.append((data, lines, node.start_mark.line + 1))
+            first = node.start_mark.line + 1
+            try:
+                builder = _Builder(loader)
+                try:
+                    data = builder.build(node, ())
+                    lines, dups = builder.lines, builder.dups
+                finally:
+                    loader.constructed_objects = {}
+                    loader.recursive_objects = {}
+                    loader.state_generators = []
+            except _Fallback:
+                data, lines, dups = _slow_document(loader, node)
+            except _TooBig as exc:
+                problems.append(Problem(Location(file=file, line=first), "yaml-size", str(exc)))
+                continue
+            for path, line in dups:
+                problems.append(
+                    Problem(
+                        Location(file=file, line=line, path=format_path(path)),
+                        "duplicate-key",
+                        f"key {path[-1]!r} appears twice in the same mapping",
+                    )
+                )
+            docs.append((data, lines, first))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        at = mark.line + 1 if mark is not None else None
         msg = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
-        return docs, [Problem(Location(file=file, line=line), "yaml-syntax", msg)]
-    except yaml.YAMLError as exc:
-        return docs, [Problem(Location(file=file), "yaml-syntax", str(exc))]
+        problems.append(Problem(Location(file=file, line=at), "yaml-syntax", msg))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # ValueError & co: the constructor on odd scalars (a date like 2026-13-45, a huge exponent).
+        problems.append(Problem(Location(file=file), "yaml-syntax", f"{type(exc).__name__}: {exc}"))
     finally:
         loader.dispose()
-    return docs, []
+    return docs, problems
 
 
-def _model_for_path(loc: tuple[Any, ...]) -> type[BaseModel]:
-    """Which model a pydantic error location falls in (for field-name suggestions)."""
-    model: type[BaseModel] = Campaign
-    for part in loc:
-        if part == "adgroups":
-            model = AdGroup
-        elif part == "ads":
-            model = Ad
-    return model
+# ---- pydantic errors -> problems -----------------------------------------------------------------
+
+_TYPE_RULES = {
+    "extra_forbidden": "unknown-field",
+    "missing": "required",
+    "literal_error": "enum",
+    "enum": "enum",
+}
+_VALUE_TYPES = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "finite_number",
+    "string_too_short",
+    "string_too_long",
+    "too_short",
+    "too_long",
+    "string_pattern_mismatch",
+    "recursion_loop",
+}
 
 
-def _nested_fields(loc: tuple[Any, ...]) -> list[str]:
+def _rule_for(etype: str) -> str:
+    if etype in _TYPE_RULES:
+        return _TYPE_RULES[etype]
+    if etype in _VALUE_TYPES:
+        return "value"
+    if etype in FIELD_RULES:
+        return etype  # a rule id raised by a validator in resources.py
+    return "type"
+
+
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    """The model class that holds the field at ``loc`` (None if the path leaves the models)."""
     model: Any = Campaign
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
         info = getattr(model, "model_fields", {}).get(part)
         if info is None:
-            return []
+            return None
         model = _inner_model(info.annotation)
         if model is None:
-            return []
-    return list(getattr(model, "model_fields", {}).keys())
+            return None
+    return model
+
+
+def _nested_fields(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc)
+    return list(getattr(model, "model_fields", {}).keys()) if model is not None else []
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -130,31 +344,82 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _quote_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return "; YAML read it as a boolean: quote it"
+    if isinstance(value, int | float):
+        return "; YAML read it as a number: quote it (ids are strings)"
+    if isinstance(value, dt.date | dt.datetime):
+        return "; YAML read it as a date: quote it"
+    return ""
+
+
+def _message(err: Any, loc: tuple[Any, ...]) -> str:
+    etype = err["type"]
+    msg = str(err["msg"])
+    value = err.get("input")
+    if etype == "extra_forbidden" and loc and isinstance(loc[-1], str):
+        name = loc[-1]
+        model = _model_at(loc)
+        why = NOT_FOR_WEB.get(getattr(model, "__name__", ""), {}).get(name)
+        if why is not None:
+            return f"{name!r} is not a field of a Smart+ Web Conversions manifest ({why})"
+        close = difflib.get_close_matches(name, _nested_fields(loc), n=1, cutoff=0.6)
+        return f"unknown field {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    if etype == "missing":
+        return f"required field {loc[-1]!r} is missing" if loc else "required field missing"
+    if etype == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.6) if expected else []
+        head = f"{_shown(value)} is not one of TikTok's values"
+        if close:
+            return f"{head}; did you mean {close[0]!r}?{_quote_hint(value)}"
+        if len(expected) <= 8:
+            return f"{head} ({', '.join(expected)}){_quote_hint(value)}"
+        return f"{head} ({', '.join(expected[:8])}, ...){_quote_hint(value)}"
+    if etype in (
+        "string_type",
+        "model_type",
+        "model_attributes_type",
+        "list_type",
+        "dict_type",
+    ) or etype.endswith(("_type", "_parsing")):
+        want = {
+            "string_type": "a string",
+            "list_type": "a list",
+            "dict_type": "a mapping",
+            "model_type": "a mapping",
+            "model_attributes_type": "a mapping",
+            "bool_type": "a boolean",
+            "bool_parsing": "a boolean",
+            "int_type": "an integer",
+            "int_parsing": "an integer",
+            "float_type": "a number",
+            "float_parsing": "a number",
+        }.get(etype)
+        if want is not None:
+            return f"expected {want}, got {type(value).__name__} {_shown(value)}{_quote_hint(value) if want == 'a string' else ''}"
+    if "input" in err:
+        return f"{msg} (got {_shown(value)})"
+    return msg
+
+
 def validation_problems(exc: ValidationError, lines: dict[PathT, int], file: str) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         path = format_path(loc)
-        etype = err["type"]
-        rule = {
-            "extra_forbidden": "unknown-field",
-            "missing": "required",
-            "literal_error": "enum",
-            "enum": "enum",
-        }.get(etype, etype.replace("_", "-"))
-        msg = err["msg"]
-        if etype == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            close = difflib.get_close_matches(loc[-1], _nested_fields(loc), n=1, cutoff=0.6)
-            msg = f"unknown field {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-        elif etype == "missing":
-            msg = f"required field {loc[-1]!r} is missing" if loc else "required field missing"
-        elif "input" in err and etype not in ("missing",):
-            shown = repr(err["input"])
-            if len(shown) > 60:
-                shown = shown[:57] + "..."
-            msg = f"{msg} (got {shown})"
         line = _line_for(lines, loc)
-        problems.append(Problem(Location(file=file, line=line, path=path or None), rule, msg))
+        problems.append(
+            Problem(
+                Location(file=file, line=line, path=path or None), _rule_for(err["type"]), _message(err, loc)
+            )
+        )
     return problems
 
 
@@ -164,7 +429,7 @@ def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]
     manifests: list[Manifest] = []
     for index, (data, lines, first_line) in enumerate(docs):
         if data is None:
-            continue  # an empty document (a template's trailing '---')
+            continue  # an empty document (a template's trailing '---'), or one refused above
         if not isinstance(data, dict):
             problems.append(
                 Problem(
@@ -178,6 +443,13 @@ def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]
             campaign = Campaign.model_validate(data)
         except ValidationError as exc:
             problems.extend(validation_problems(exc, lines, file))
+            continue
+        except (RecursionError, ValueError, TypeError) as exc:
+            problems.append(
+                Problem(
+                    Location(file=file, line=first_line), "document-shape", f"{type(exc).__name__}: {exc}"
+                )
+            )
             continue
         manifests.append(Manifest(campaign=campaign, file=file, document=index, lines=lines))
     return manifests, problems

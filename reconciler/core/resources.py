@@ -43,11 +43,16 @@ ID_PATTERN = r"^[0-9]{1,19}$"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
 MAX_NAME = 512
+# Rule ids that the field validators below raise (as the pydantic error type).
+FIELD_RULES = frozenset({"id-format", "time-format", "url", "name-length", "name-emoji", "dayparting"})
+
+
+_ID_RE = re.compile(ID_PATTERN)
 
 
 def _check_id(value: str) -> str:
     # TikTok converts ids with int64(%s) (api-behavior.md 1), so an id is a decimal string within int64.
-    if not re.fullmatch(ID_PATTERN, value) or int(value) >= 2**63:
+    if not _ID_RE.fullmatch(value) or (len(value) == 19 and int(value) >= 2**63):
         raise PydanticCustomError("id-format", "an id is a string of digits (a 64-bit integer)", {})
     return value
 
@@ -65,6 +70,16 @@ def _check_time(value: str) -> str:
 def _check_url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
         raise PydanticCustomError("url", "an http(s) URL is expected", {})
+    return value
+
+
+def _check_dayparting(value: str) -> str:
+    if not re.fullmatch(r"[01]{336}", value):
+        raise PydanticCustomError(
+            "dayparting",
+            "dayparting is 336 characters of 0 or 1 (48 half hours x 7 days)",
+            {},
+        )
     return value
 
 
@@ -94,6 +109,8 @@ def name_length(value: str, *, cjk_double: bool) -> int:
 
 def _name_checker(cjk_double: bool) -> Any:
     def check(value: str) -> str:
+        if value.isascii() and value.strip() and len(value) <= MAX_NAME:
+            return value  # the common case: no CJK, no emoji
         if not value.strip():
             # TikTok auto-names an ad sent with ad_name "", but the name is the identity (spec 4.3).
             raise PydanticCustomError("name-length", "a name is 1 to 512 characters, not blank", {})
@@ -132,9 +149,17 @@ AdgroupName = Annotated[
     AfterValidator(_name_checker(cjk_double=False)),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAME}),
 ]
-# A free string TikTok takes without a documented enum: at least not empty.
+Dayparting = Annotated[
+    str, AfterValidator(_check_dayparting), WithJsonSchema({"type": "string", "pattern": "^[01]{336}$"})
+]
+# A string whose values the reference does not list (vbo_window, promotion_target_type,
+# promotion_website_type, fallback_type ...: NOT FOUND), so only "not empty" is checked.
 Text = Annotated[str, Field(min_length=1)]
-Money = Annotated[float, Field(gt=0)]
+# Numbers and booleans are strict: YAML already types them, and a quoted "100" or a `yes` that
+# slipped into a number field is more likely a mistake than something to coerce.
+Money = Annotated[float, Field(gt=0, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
+Int = Annotated[int, Field(strict=True)]
 
 # ---- enums (api-behavior.md section 3; the documented web values where YML and docs differ) -------
 
@@ -286,8 +311,8 @@ class _Model(BaseModel):
 class Guardrails(_Model):
     """Per-campaign guardrail defaults (tool key, never sent to TikTok)."""
 
-    historical_cpa: float | None = Field(default=None, gt=0)
-    max_spend_increase: float | None = Field(default=None, ge=0)
+    historical_cpa: Annotated[float, Field(gt=0, strict=True)] | None = None
+    max_spend_increase: Annotated[float, Field(ge=0, strict=True)] | None = None
     overrides: list[str] = Field(default_factory=list)
 
 
@@ -298,7 +323,7 @@ class TargetingAction(_Model):
     """A behaviour (``targeting_spec.actions[]``)."""
 
     action_category_ids: list[IdStr] | None = None
-    action_period: int | None = Field(default=None, gt=0)
+    action_period: Annotated[int, Field(gt=0, strict=True)] | None = None
     action_scene: Text | None = None
     video_user_actions: list[Text] | None = None
 
@@ -313,7 +338,7 @@ class TargetingSpec(_Model):
     blocked_pangle_app_ids: list[IdStr] | None = None
     carrier_ids: list[IdStr] | None = None
     device_model_ids: list[IdStr] | None = None
-    device_price_ranges: list[int] | None = None
+    device_price_ranges: list[Int] | None = None
     excluded_audience_ids: list[IdStr] | None = None
     excluded_pangle_audience_package_ids: list[IdStr] | None = None
     gender: Gender | None = None
@@ -330,8 +355,8 @@ class TargetingSpec(_Model):
     operating_systems: list[OperatingSystem] | None = None
     purchase_intention_keyword_ids: list[IdStr] | None = None
     saved_audience_id: IdStr | None = None
-    smart_audience_enabled: bool | None = None
-    smart_interest_behavior_enabled: bool | None = None
+    smart_audience_enabled: Flag | None = None
+    smart_interest_behavior_enabled: Flag | None = None
     spc_audience_age: SpcAudienceAge | None = None
     spending_power: SpendingPower | None = None
     zipcode_ids: list[IdStr] | None = None
@@ -413,7 +438,7 @@ class PhoneInfo(_Model):
 class AdConfiguration(_Model):
     auto_disclaimer_types: list[AutoDisclaimer] | None = None
     call_to_action_id: IdStr | None = None
-    catalog_creative_toggle: bool | None = None
+    catalog_creative_toggle: Flag | None = None
     dark_post_status: DarkPostStatus | None = None
     end_card_cta: EndCardCta | None = None
     fallback_type: Text | None = None
@@ -476,11 +501,11 @@ class AdGroup(_Model):
     schedule_start_time: TimeStr
     schedule_end_time: TimeStr | None = None
     # 48 half hours x 7 days, one '0'/'1' each (the doc's examples are 336 characters).
-    dayparting: Annotated[str, Field(pattern=r"^[01]{336}$")] | None = None
+    dayparting: Dayparting | None = None
     placement_type: PlacementType | None = None
     placements: list[Placement] | None = None
     targeting_optimization_mode: TargetingMode | None = None
-    suggestion_audience_enabled: bool | None = None
+    suggestion_audience_enabled: Flag | None = None
     targeting_spec: TargetingSpec
     catalog_id: IdStr | None = None
     catalog_authorized_bc_id: IdStr | None = None
@@ -489,9 +514,9 @@ class AdGroup(_Model):
     click_attribution_window: AttributionWindow | None = None
     view_attribution_window: AttributionWindow | None = None
     engaged_view_attribution_window: AttributionWindow | None = None
-    comment_disabled: bool | None = None
-    share_disabled: bool | None = None
-    video_download_disabled: bool | None = None
+    comment_disabled: Flag | None = None
+    share_disabled: Flag | None = None
+    video_download_disabled: Flag | None = None
     open_api_partner: Text | None = None
     ads: list[Ad] = Field(default_factory=list)
 
@@ -516,21 +541,21 @@ class Campaign(_Model):
     campaign_name: Name
     objective_type: ObjectiveType
     operation_status: OperationStatus | None = None
-    budget_optimize_on: bool | None = None
+    budget_optimize_on: Flag | None = None
     budget_mode: CampaignBudgetMode | None = None
     budget: Money | None = None
     campaign_type: CampaignType | None = None
     sales_destination: SalesDestination | None = None
     special_industries: list[SpecialIndustry] | None = None
     po_number: Text | None = None
-    is_promotional_campaign: bool | None = None
-    is_advanced_dedicated_campaign: bool | None = None
+    is_promotional_campaign: Flag | None = None
+    is_advanced_dedicated_campaign: Flag | None = None
     bid_align_type: Text | None = None
-    catalog_enabled: bool | None = None
+    catalog_enabled: Flag | None = None
     catalog_type: Text | None = None
     open_api_partner: Text | None = None
     guardrails: Guardrails | None = None
-    prune: bool = False
+    prune: Flag = False
     adgroups: list[AdGroup] = Field(default_factory=list)
 
     @property

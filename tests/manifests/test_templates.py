@@ -299,7 +299,10 @@ def test_rendered_text_and_digest_are_stable(tmp_path: Path) -> None:
 
 
 def test_symlink_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
-    write(tmp_path, {"outside/secret.j2": "campaign_name: leaked\n", "m/c.yaml.j2": "{% include '_link.j2' %}\n"})
+    write(
+        tmp_path,
+        {"outside/secret.j2": "campaign_name: leaked\n", "m/c.yaml.j2": "{% include '_link.j2' %}\n"},
+    )
     (tmp_path / "m" / "_link.j2").symlink_to(tmp_path / "outside" / "secret.j2")
     [p] = problems([str(tmp_path / "m")])
     assert p.rule == "template-include"
@@ -309,3 +312,20 @@ def test_one_file_does_not_read_its_whole_folder(tmp_path: Path) -> None:
     write(tmp_path, {"m/c.yaml": manifest(), "m/other/junk.yaml": "campaign_name: [\n"})
     (tmp_path / "m" / "binary.yaml").write_bytes(b"\xff\xfe")
     assert len(load([str(tmp_path / "m" / "c.yaml")]).manifests) == 1
+
+
+def test_template_lines_point_into_macros(tmp_path: Path) -> None:
+    base = manifest()
+    write(
+        tmp_path,
+        {
+            "m/_macros.j2": "{% macro billing(value) %}\n    billing_event: {{ value }}\n{% endmacro %}\n",
+            "m/c.yaml.j2": "{% import '_macros.j2' as mac %}\n"
+            + base.replace(
+                "    optimization_goal: CONVERT\n", "    optimization_goal: CONVERT\n{{ mac.billing('CPX') }}"
+            ),
+        },
+    )
+    [p] = problems([str(tmp_path / "m")])
+    assert (p.rule, p.location.path) == ("enum", "adgroups[0].billing_event")
+    assert (p.location.template, p.location.template_line) == (f"{tmp_path}/m/_macros.j2", 2)
