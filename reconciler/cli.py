@@ -35,9 +35,10 @@ from reconciler.clikit import (
 )
 from reconciler.commands.import_cmd import import_cmd
 from reconciler.core import drift as drift_mod
-from reconciler.core import explain
+from reconciler.core import explain, targeting
 from reconciler.core.plan import Plan
 from reconciler.errors import PlanError, SmartplusError
+from reconciler.pipeline import tune_gc
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
@@ -68,6 +69,7 @@ def main() -> None:
     account) -> review -> apply. Connection: TIKTOK_ACCESS_TOKEN and
     TIKTOK_API_BASE_URL from the environment, or --emulator.
     """
+    tune_gc()
 
 
 @main.command()
@@ -93,6 +95,7 @@ def render(
 
 @main.command()
 @manifest_options
+@click.option("--explain", is_flag=True, help="Say what each ad group's targeting fields mean.")
 @handle_errors
 def validate(
     paths: tuple[str, ...],
@@ -100,9 +103,20 @@ def validate(
     sets: tuple[str, ...],
     advertisers: tuple[str, ...],
     debug: bool,
+    explain: bool,
 ) -> int:
     """Check the manifests offline; print every error, not just the first."""
     loaded = pipeline.load_desired(_paths(paths), values, sets, advertisers)
+    if explain:
+        console = Console()
+        for m in loaded.manifests:
+            for g in m.campaign.adgroups:
+                mode = g.targeting_optimization_mode or "AUTOMATIC"
+                console.out(
+                    f'campaign["{m.campaign.campaign_name}"].adgroup["{g.adgroup_name}"]: {mode} targeting'
+                )
+                for line in targeting.explain(g):
+                    console.out(f"    {line}")
     n_ag = sum(len(m.campaign.adgroups) for m in loaded.manifests)
     n_ad = sum(len(g.ads) for m in loaded.manifests for g in m.campaign.adgroups)
     Console().out(

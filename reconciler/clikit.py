@@ -63,6 +63,10 @@ def handle_errors(fn: Callable[..., int]) -> Callable[..., None]:
                 raise
             click.echo(exc.render(), err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`smartplus plan | head`): stop quietly, as Unix tools do.
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("Interrupted. Nothing is lost: run the same command again to continue.", err=True)
             sys.exit(130)

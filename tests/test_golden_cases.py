@@ -55,6 +55,8 @@ def normalize(plan: Plan) -> dict[str, Any]:
             ]
         if c.depends_on:
             d["depends_on"] = list(c.depends_on)
+        if c.notes:
+            d["notes"] = list(c.notes)
         changes.append(d)
     return {
         "summary": plan.summary(),

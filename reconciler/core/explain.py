@@ -71,6 +71,8 @@ def text_lines(plan: Plan) -> list[Styled]:
         else:
             for f in c.fields:
                 out.append(("", f"    {f.path}: {fmt_value(f.after)}"))
+        for note in c.notes:
+            out.append(("dim", f"    ({note})"))
         if c.spend_delta:
             out.append(("warn" if c.spend_delta > 0 else "", f"    daily spend {c.spend_delta:+,.2f}"))
         for v in c.verdicts:
@@ -201,6 +203,7 @@ def _diff_lines(c: Change) -> list[str]:
         else:
             lines.append(f"-     {f.path}: {fmt_value(f.before, 200)}")
             lines.append(f"+     {f.path}: {fmt_value(f.after, 200)}")
+    lines.extend(f"#     {note}" for note in c.notes)
     if c.spend_delta:
         lines.append(f"#     daily spend {c.spend_delta:+,.2f}")
     return lines

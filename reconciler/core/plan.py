@@ -60,6 +60,7 @@ class Change:
     spend_delta: float = 0.0
     verdicts: tuple[Verdict, ...] = ()
     depends_on: tuple[str, ...] = ()  # ids of changes that must finish first
+    notes: tuple[str, ...] = ()  # for display only (what targeting fields mean, ...); never drives apply
 
     @property
     def blocked(self) -> bool:
@@ -101,6 +102,8 @@ class Change:
         d["blocked"] = self.blocked
         if self.depends_on:
             d["depends_on"] = list(self.depends_on)
+        if self.notes:
+            d["notes"] = list(self.notes)
         return d
 
     @classmethod
@@ -125,6 +128,7 @@ class Change:
                 for v in d.get("verdicts", [])
             ),
             depends_on=tuple(d.get("depends_on", [])),
+            notes=tuple(d.get("notes", [])),
         )
 
 

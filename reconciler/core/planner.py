@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from reconciler.core import targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.live import DesiredObject, LiveAccount, LiveObject, Matching, match
@@ -275,7 +276,7 @@ def make_plan(
                 )
             )
 
-    ordered = _number(ordered)
+    ordered = [_with_targeting_notes(c, by_addr) for c in _number(ordered)]
     spend = SpendModel(matching, live, ordered)
     ordered = [replace(c, spend_delta=spend.delta(c)) for c in ordered]
     ctx = PlanContext(
@@ -353,6 +354,19 @@ def legacy_steps(live: LiveAccount, desired: dict[Address, DesiredObject], now: 
             )
         )
     return notes
+
+
+def _with_targeting_notes(c: Change, desired: dict[Address, DesiredObject]) -> Change:
+    """Under automatic targeting, say which targeting fields are guaranteed controls and
+    which are only suggestions (spec 4.4), where a change sets targeting."""
+    if c.kind != "adgroup" or c.action not in ("create", "update", "replace"):
+        return c
+    if not any(f.path == "targeting_spec" for f in c.fields):
+        return c
+    d = desired.get(c.address)
+    if d is None or not isinstance(d.spec, AdGroup):
+        return c
+    return replace(c, notes=c.notes + tuple(targeting.explain(d.spec)))
 
 
 def _orphan(matching: Matching, addr: Address) -> LiveObject | None:
