@@ -91,11 +91,6 @@ async def make_plan(
     calls_before = sum(client.stats.calls.values())
     now = now or await client.now()
     live = await fetch.fetch_live(client, loaded.manifests)
-    facts = await fetch_facts(client, live, now, manifests=loaded.manifests)
-    read_seconds = time.perf_counter() - start
-    stats = client.stats.to_json()
-    stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
-    stats["read_seconds"] = round(read_seconds, 3)
     options = planner.PlanOptions(
         now=now,
         digest=loaded.digest,
@@ -104,13 +99,38 @@ async def make_plan(
         replace=tuple(req.replace),
         overrides=tuple(req.overrides),
         inputs=req.inputs(),
-        stats=stats,
     )
+    draft = planner.draft(loaded.manifests, live, options)
+    spend_of, pixels_of = facts_needed(draft)
+    facts = await fetch_facts(
+        client, live, now, manifests=loaded.manifests, spend_of=spend_of, pixels_of=pixels_of
+    )
+    stats = client.stats.to_json()
+    stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
+    stats["read_seconds"] = round(time.perf_counter() - start, 3)
+    draft.options = replace(options, stats=stats)
     guard = guardrails.make_guard(
         facts,
         guardrails.GuardSettings(overrides=tuple(req.overrides), max_spend_increase=req.max_spend_increase),
     )
-    return planner.make_plan(loaded.manifests, live, options, guards=[guard])
+    return planner.finish(draft, [guard])
+
+
+def facts_needed(draft: planner.Draft) -> tuple[set[str], set[str]]:
+    """The campaigns whose spend and the advertisers whose pixels the guardrails of these
+    changes need: a budget change needs today's spend; an ad group created or changed
+    needs its pixel's events. A plan with neither reads no facts at all."""
+    spend_of: set[str] = set()
+    pixels_of: set[str] = set()
+    matched = draft.ctx.matching.matched
+    for c in draft.changes:
+        if c.action == "update" and any(f.path == "budget" for f in c.fields):
+            campaign = matched.get(c.address.campaign_address())
+            if campaign is not None:
+                spend_of.add(campaign.id)
+        if c.kind == "adgroup" and c.action in ("create", "update", "replace"):
+            pixels_of.add(c.address.advertiser_id)
+    return spend_of, pixels_of
 
 
 def check_overrides(overrides: Sequence[str]) -> None:

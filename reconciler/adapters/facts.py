@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,10 +73,15 @@ async def fetch_facts(
     now: datetime,
     *,
     manifests: Sequence[Manifest] | None = None,
+    spend_of: Collection[str] | None = None,
+    pixels_of: Collection[str] | None = None,
 ) -> Facts:
     """The facts for a plan made at ``now`` (naive UTC). With ``manifests``, the advertisers
     come from them (so pixels are read before the first campaign exists) and only the
-    managed campaigns' spend is read; without, from the live campaigns."""
+    managed campaigns' spend is read; without, from the live campaigns.
+
+    ``spend_of`` (campaign ids) and ``pixels_of`` (advertiser ids) narrow the reads to what
+    the plan's changes need: a plan without a budget change reads no spend report."""
     advertisers = sorted(
         {c.advertiser_id for c in live.campaigns.values()}
         | ({m.campaign.advertiser_id for m in manifests} if manifests else set())
@@ -84,8 +89,11 @@ async def fetch_facts(
     if not advertisers:
         return Facts()
     campaigns = _campaign_ids(live, advertisers, manifests)
+    if spend_of is not None:
+        campaigns = {adv: [c for c in ids if c in spend_of] for adv, ids in campaigns.items()}
+    pixel_advertisers = advertisers if pixels_of is None else [a for a in advertisers if a in pixels_of]
     unknown: dict[str, str] = {}
-    zones = await _time_zones(client, advertisers, unknown)
+    zones = await _time_zones(client, [a for a in advertisers if campaigns.get(a)], unknown)
     today_utc = now.date()
     days = {adv: _local_day(now, zones.get(adv)) for adv in advertisers}
     window = ((today_utc - timedelta(days=PIXEL_WINDOW_DAYS - 1)).isoformat(), today_utc.isoformat())
@@ -94,7 +102,7 @@ async def fetch_facts(
         asyncio.gather(
             *(_spend(client, adv, campaigns[adv], days[adv], live, unknown) for adv in advertisers)
         ),
-        asyncio.gather(*(_pixels(client, adv, window, unknown) for adv in advertisers)),
+        asyncio.gather(*(_pixels(client, adv, window, unknown) for adv in pixel_advertisers)),
     )
     spend_today: dict[str, float] = {}
     spend_read: set[str] = set()
@@ -104,7 +112,7 @@ async def fetch_facts(
             spend_read.update(part[1])
     pixels: dict[str, PixelFacts] = {}
     listed: set[str] = set()
-    for adv, found in zip(advertisers, pixel_parts, strict=True):
+    for adv, found in zip(pixel_advertisers, pixel_parts, strict=True):
         if found is not None:
             listed.add(adv)
             pixels.update({p.pixel_id: p for p in found})

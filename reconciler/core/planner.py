@@ -122,6 +122,23 @@ def make_plan(
     options: PlanOptions,
     guards: Sequence[Guard] = (),
 ) -> Plan:
+    return finish(draft(manifests, live, options), guards)
+
+
+@dataclass
+class Draft:
+    """The ordered changes before guardrails: lets the caller read exactly the facts the
+    guardrails of *these* changes need (no budget change, no spend report) and then finish."""
+
+    changes: list[Change]
+    ctx: PlanContext
+    manifests: list[Manifest]
+    options: PlanOptions
+    touched: set[Address]
+    notes: list[Note]
+
+
+def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) -> Draft:
     matching = match(manifests, live)
     by_addr = {d.address: d for d in matching.desired}
     level_changes: dict[int, list[Change]] = defaultdict(list)
@@ -287,17 +304,22 @@ def make_plan(
         spend_before=spend.before,
         spend_after=spend.after,
     )
+    return Draft(ordered, ctx, manifests, options, touched, notes)
+
+
+def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
+    ordered, ctx, options, matching = d.changes, d.ctx, d.options, d.ctx.matching
     for guard in guards:
         verdicts = guard(ordered, ctx)
         ordered = [replace(c, verdicts=c.verdicts + tuple(verdicts.get(c.id, ()))) for c in ordered]
 
     live_records: dict[str, LiveRecord] = {}
-    for addr in sorted(touched):
+    for addr in sorted(d.touched):
         obj = matching.matched[addr] if addr in matching.matched else _orphan(matching, addr)
         if obj is not None:
             live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), obj.stable_fields())
 
-    advertisers = sorted({m.campaign.advertiser_id for m in manifests})
+    advertisers = sorted({m.campaign.advertiser_id for m in d.manifests})
     plan = Plan(
         changes=ordered,
         manifest_digest=options.digest,
@@ -306,13 +328,13 @@ def make_plan(
         expires_at=(options.now + timedelta(hours=options.ttl_hours)).strftime(TIME_FORMAT),
         tool_version=options.tool_version,
         live=live_records,
-        notes=notes,
+        notes=d.notes,
         overrides=list(options.overrides),
         replace=list(options.replace),
         inputs=dict(options.inputs),
         stats=dict(options.stats),
-        spend_before=spend.before,
-        spend_after=spend.after,
+        spend_before=ctx.spend_before,
+        spend_after=ctx.spend_after,
     )
     plan.plan_id = plan_id(plan)
     return plan
