@@ -20,6 +20,7 @@ from _common import ROOT, emulator_server, server_stats
 
 from reconciler import pipeline
 from reconciler.adapters import connect
+from reconciler.pipeline import tune_gc
 
 
 def main() -> None:
@@ -30,6 +31,7 @@ def main() -> None:
     ap.add_argument("--latency-ms", type=int, default=50)
     ap.add_argument("--rate", type=float, default=10.0, help="the server's limit, and the client's")
     args = ap.parse_args()
+    tune_gc()  # as the `smartplus` command does
     creates = args.campaigns * (1 + args.adgroups * (1 + args.ads))
 
     work = Path(tempfile.mkdtemp(prefix="smartplus-apply-"))

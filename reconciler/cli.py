@@ -167,13 +167,12 @@ def plan(
     req = pipeline.PlanRequest(
         _paths(paths), values, sets, advertisers, replace_, overrides, plan_ttl, max_spend_increase
     )
-    loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
     console = Console()
-    console.err(f"Reading the account for {len(loaded.manifests)} campaign manifest(s)...")
+    console.err("Reading the manifests and the account...")
 
     async def go() -> Plan:
         async with _client(emulator, emulator_db, rate_limit) as client:
-            return await pipeline.make_plan(client, loaded, req)
+            return (await pipeline.load_and_plan(client, req))[1]
 
     the_plan = run_async(go())
     s = the_plan.stats
@@ -275,8 +274,7 @@ def apply(
                     overrides,
                     max_spend_increase=max_spend_increase,
                 )
-                loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
-                the_plan = await pipeline.make_plan(client, loaded, req)
+                loaded, the_plan = await pipeline.load_and_plan(client, req)
                 print_plan(console, the_plan, "text")
                 if the_plan.blocked:
                     console.out("The plan has changes that guardrails block: nothing applied.", "remove")
@@ -358,11 +356,10 @@ def drift(
 ) -> int:
     """Report what in the account differs from Git. Changes nothing. Exit 2 on drift."""
     req = pipeline.PlanRequest(_paths(paths), values, sets, advertisers)
-    loaded = pipeline.load_desired(req.paths, values, sets, advertisers)
 
     async def go() -> Plan:
         async with _client(emulator, emulator_db, rate_limit) as client:
-            return await pipeline.make_plan(client, loaded, req)
+            return (await pipeline.load_and_plan(client, req))[1]
 
     report = drift_mod.drift_report(run_async(go()), include_unmanaged=show_all)
     console = Console()

@@ -7,6 +7,8 @@ stays thin and tests drive exactly what users run.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import time
 from collections.abc import Sequence
@@ -21,6 +23,7 @@ from reconciler.adapters import fetch, files
 from reconciler.adapters.api import TikTokClient
 from reconciler.adapters.facts import fetch_facts
 from reconciler.core import guardrails, planner
+from reconciler.core.live import LiveAccount
 from reconciler.core.plan import Plan
 from reconciler.errors import Location, ManifestError, Problem, SmartplusError
 
@@ -45,22 +48,28 @@ def load_desired(
     sets: Sequence[str] = (),
     advertisers: Sequence[str] = (),
 ) -> files.LoadedManifests:
-    loaded = files.load(paths, values, sets)
-    if advertisers:
-        wanted = set(advertisers)
-        kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
-        if not kept:
-            raise ManifestError(
-                [
-                    Problem(
-                        Location(file=", ".join(paths)),
-                        "advertiser",
-                        f"no manifest for advertiser(s) {', '.join(advertisers)}",
-                    )
-                ]
-            )
-        loaded = replace(loaded, manifests=kept)
-    return loaded
+    return filter_advertisers(files.load(paths, values, sets), advertisers, list(paths))
+
+
+def filter_advertisers(
+    loaded: files.LoadedManifests, advertisers: Sequence[str], where: Sequence[str]
+) -> files.LoadedManifests:
+    """`--advertiser ID`: keep only those advertisers' manifests (a CI matrix shards by it)."""
+    if not advertisers:
+        return loaded
+    wanted = set(advertisers)
+    kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
+    if not kept:
+        raise ManifestError(
+            [
+                Problem(
+                    Location(file=", ".join(where)),
+                    "advertiser",
+                    f"no manifest for advertiser(s) {', '.join(advertisers)}",
+                )
+            ]
+        )
+    return replace(loaded, manifests=kept)
 
 
 @dataclass(frozen=True)
@@ -84,13 +93,19 @@ class PlanRequest:
 
 
 async def make_plan(
-    client: TikTokClient, loaded: files.LoadedManifests, req: PlanRequest, *, now: datetime | None = None
+    client: TikTokClient,
+    loaded: files.LoadedManifests,
+    req: PlanRequest,
+    *,
+    now: datetime | None = None,
+    live: LiveAccount | None = None,
 ) -> Plan:
     check_overrides(req.overrides)
     start = time.perf_counter()
     calls_before = sum(client.stats.calls.values())
     now = now or await client.now()
-    live = await fetch.fetch_live(client, loaded.manifests)
+    if live is None:
+        live = await fetch.fetch_live(client, loaded.manifests)
     options = planner.PlanOptions(
         now=now,
         digest=loaded.digest,
@@ -114,6 +129,48 @@ async def make_plan(
         guardrails.GuardSettings(overrides=tuple(req.overrides), max_spend_increase=req.max_spend_increase),
     )
     return planner.finish(draft, [guard])
+
+
+async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.LoadedManifests, Plan]:
+    """Load the manifests and plan, reading the account *while* the manifests are parsed.
+
+    Reads are paced by the rate limit, so the CPU is mostly idle while they run: the
+    campaigns the rendered text names are read at once, parsing and validation run in a
+    worker thread meanwhile, and if the parsed manifests name other campaigns than the
+    quick guess did, the account is read again for them (never a wrong plan, at worst
+    the reads of a plain sequential run)."""
+    check_overrides(req.overrides)
+    start = time.perf_counter()
+    calls_before = sum(client.stats.calls.values())
+    rendered = files.render(req.paths, req.values, req.sets)
+    guess = files.identities(rendered) if not rendered.problems else None
+    if req.advertisers and guess is not None:
+        guess = {i for i in guess if i[0] in set(req.advertisers)}
+    parsing = asyncio.create_task(asyncio.to_thread(_parse, rendered, req.advertisers))
+    live: LiveAccount | None = None
+    if guess:
+        reading = asyncio.create_task(fetch.fetch_for(client, guess))
+        try:
+            loaded = await parsing
+        except BaseException:
+            reading.cancel()
+            with contextlib.suppress(BaseException):
+                await reading
+            raise
+        live = await reading
+        if fetch.identities_of(loaded.manifests) != guess:
+            live = None  # the guess was wrong: read what the manifests really name
+    else:
+        loaded = await parsing
+    plan = await make_plan(client, loaded, req, live=live)
+    plan.stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
+    plan.stats["calls_per_endpoint"] = dict(sorted(client.stats.calls.items()))
+    plan.stats["read_seconds"] = round(time.perf_counter() - start, 3)
+    return loaded, plan
+
+
+def _parse(rendered: files.RenderedSet, advertisers: Sequence[str]) -> files.LoadedManifests:
+    return filter_advertisers(files.parse(rendered), advertisers, [r.file for r in rendered.rendered])
 
 
 def facts_needed(draft: planner.Draft) -> tuple[set[str], set[str]]:

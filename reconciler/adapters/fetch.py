@@ -113,11 +113,18 @@ async def read_by_ids(
     return [row for part in parts for row in part]
 
 
+Identity = tuple[str, str, str | None]  # (advertiser_id, campaign_name, id pin)
+
+
+def identities_of(manifests: Iterable[Manifest]) -> set[Identity]:
+    return {(m.campaign.advertiser_id, m.campaign.campaign_name, m.campaign.id) for m in manifests}
+
+
 def managed_campaign_ids(
-    manifests: Iterable[Manifest], advertiser_id: str, campaigns: list[dict[str, Any]]
+    idents: set[Identity], advertiser_id: str, campaigns: list[dict[str, Any]]
 ) -> list[str]:
-    names = {m.campaign.campaign_name for m in manifests if m.campaign.advertiser_id == advertiser_id}
-    pins = {m.campaign.id for m in manifests if m.campaign.advertiser_id == advertiser_id and m.campaign.id}
+    names = {name for adv, name, _pin in idents if adv == advertiser_id}
+    pins = {pin for adv, _name, pin in idents if adv == advertiser_id and pin}
     return [
         str(c["campaign_id"])
         for c in campaigns
@@ -155,7 +162,13 @@ async def read_legacy(client: TikTokClient, advertiser_id: str) -> list[dict[str
 
 
 async def fetch_live(client: TikTokClient, manifests: list[Manifest], *, legacy: bool = True) -> LiveAccount:
-    advertisers = sorted({m.campaign.advertiser_id for m in manifests})
+    return await fetch_for(client, identities_of(manifests), legacy=legacy)
+
+
+async def fetch_for(client: TikTokClient, idents: set[Identity], *, legacy: bool = True) -> LiveAccount:
+    """The account as far as these campaigns need it: every campaign of their advertisers,
+    and the ad groups and ads of the campaigns they name."""
+    advertisers = sorted({adv for adv, _name, _pin in idents})
     Rows = list[dict[str, Any]]
 
     async def one(adv: str) -> tuple[Rows, Rows, Rows, Rows]:
@@ -163,7 +176,7 @@ async def fetch_live(client: TikTokClient, manifests: list[Manifest], *, legacy:
             campaigns, old = await asyncio.gather(read_campaigns(client, adv), read_legacy(client, adv))
         else:
             campaigns, old = await read_campaigns(client, adv), []
-        ids = managed_campaign_ids(manifests, adv, campaigns)
+        ids = managed_campaign_ids(idents, adv, campaigns)
         if not ids:
             return campaigns, [], [], old
         adgroups, ads = await asyncio.gather(

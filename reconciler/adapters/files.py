@@ -19,6 +19,7 @@ import gc
 import hashlib
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -242,6 +243,19 @@ def _load(
     *,
     validate: bool,
 ) -> LoadedManifests:
+    return parse(render(paths, values_files, sets), validate=validate)
+
+
+@dataclass(frozen=True)
+class RenderedSet:
+    """Step 1 done: the rendered text of every manifest, and the problems met on the way."""
+
+    rendered: list[templates.Rendered]
+    problems: list[Problem]
+
+
+def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequence[str] = ()) -> RenderedSet:
+    """Render every manifest (templates through Jinja, plain YAML as is); parse nothing."""
     files, roots = discover(paths)
     values = read_values(values_files, sets)
     # The loader sees files under the manifest roots only, by path relative to a root or
@@ -271,8 +285,14 @@ def _load(
             rendered.append(templates.Rendered(file=name, text=text, template=True, source_map=smap))
         else:
             rendered.append(templates.Rendered(file=name, text=text, template=False))
+    return RenderedSet(rendered, problems)
+
+
+def parse(rs: RenderedSet, *, validate: bool = True) -> LoadedManifests:
+    """Steps 2-3: parse and validate rendered manifests; raise ManifestError with all problems."""
+    problems = list(rs.problems)
     loaded: list[Manifest] = []
-    for r in rendered:
+    for r in rs.rendered:
         ms, ps = manifests_mod.load_campaigns(r.text, r.file)
         if r.source_map is not None:
             smap = r.source_map
@@ -285,7 +305,36 @@ def _load(
     if problems:
         problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))
         raise ManifestError(problems)
-    return LoadedManifests(rendered=rendered, manifests=loaded, digest=digest(rendered))
+    return LoadedManifests(rendered=rs.rendered, manifests=loaded, digest=digest(rs.rendered))
+
+
+_TOP_KEY = re.compile(r"^(advertiser_id|campaign_name|id):[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
+
+
+def identities(rs: RenderedSet) -> set[tuple[str, str, str | None]] | None:
+    """A cheap guess of which campaigns the manifests name, read off the rendered text
+    before parsing: (advertiser_id, campaign_name, pin) per document. Lets the account
+    read start while the manifests are still being parsed; the caller checks the guess
+    against the parsed manifests and reads again if it was wrong. None when the text is
+    not the plain block style this reads (then the read waits for the parse)."""
+    out: set[tuple[str, str, str | None]] = set()
+    for r in rs.rendered:
+        for doc in re.split(r"^---[ \t]*$", r.text, flags=re.M):
+            found: dict[str, str] = {}
+            for m in _TOP_KEY.finditer(doc):
+                if m.group(1) in found:
+                    return None
+                try:
+                    value = yaml.safe_load(m.group(2)) if m.group(2) else None
+                except yaml.YAMLError:
+                    return None
+                found[m.group(1)] = value if isinstance(value, str) else str(value)
+            if not found:
+                continue
+            if "advertiser_id" not in found or "campaign_name" not in found:
+                return None
+            out.add((found["advertiser_id"], found["campaign_name"], found.get("id")))
+    return out
 
 
 def digest(rendered: Iterable[templates.Rendered]) -> str:

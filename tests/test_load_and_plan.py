@@ -1,0 +1,56 @@
+"""Reading the account while the manifests parse: same plan, and never a wrong one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler import pipeline
+from reconciler.adapters import files
+from reconciler.errors import ManifestError
+
+from .conftest import ADVERTISER, World
+
+
+def plan_both_ways(world: World) -> tuple[object, object]:
+    req = pipeline.PlanRequest([str(world.manifests)])
+    loaded = world.load()
+    sequential = world.run(lambda c: pipeline.make_plan(c, loaded, req))
+    overlapped = world.run(lambda c: pipeline.load_and_plan(c, req))[1]
+    return sequential, overlapped
+
+
+def test_guess_reads_the_named_campaigns(world: World) -> None:
+    guess = files.identities(files.render([str(world.manifests)]))
+    assert guess == {(ADVERTISER, "Spring Sale US", None)}
+
+
+def test_overlapped_plan_equals_sequential_plan(world: World) -> None:
+    assert world.apply(world.plan()).ok
+    world.advance(8)
+    values = world.manifests / "spring-sale.values.yaml"
+    values.write_text(values.read_text().replace("budget: 500", "budget: 550"))
+    seq, over = plan_both_ways(world)
+    assert [c.to_json() for c in over.changes] == [c.to_json() for c in seq.changes]  # type: ignore[attr-defined]
+    assert len(over.changes) == 1  # type: ignore[attr-defined]
+
+
+def test_a_wrong_guess_is_corrected(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert world.apply(world.plan()).ok
+    monkeypatch.setattr(files, "identities", lambda rs: {(ADVERTISER, "Some other campaign", None)})
+    _, plan = world.run(lambda c: pipeline.load_and_plan(c, pipeline.PlanRequest([str(world.manifests)])))
+    assert plan.changes == []  # the real campaign was read after all: nothing to create
+
+
+def test_flow_style_manifests_are_not_guessed(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        '{advertiser_id: "1", campaign_name: x, objective_type: WEB_CONVERSIONS}\n'
+    )
+    assert files.identities(files.render([str(tmp_path)])) == set()
+
+
+def test_broken_manifests_fail_and_stop_the_reads(world: World) -> None:
+    (world.manifests / "broken.yaml").write_text("advertiser_id: '7000000000000000001'\ncampaign_name: [\n")
+    with pytest.raises(ManifestError):
+        world.run(lambda c: pipeline.load_and_plan(c, pipeline.PlanRequest([str(world.manifests)])))
