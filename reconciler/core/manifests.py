@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -79,7 +79,7 @@ class Manifest:
     campaign: Campaign
     file: str
     document: int  # 0-based index of the document in its file
-    lines: dict[PathT, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[PathT, int] = field(default_factory=dict, compare=False, repr=False)
     source: SourceMap | None = field(default=None, compare=False, repr=False)
 
     def locate(self, path: PathT) -> Location:
@@ -87,7 +87,31 @@ class Manifest:
         return self.source.annotate(loc) if self.source is not None else loc
 
 
-def _line_for(lines: dict[PathT, int], path: PathT) -> int | None:
+class LazyLines(Mapping[PathT, int]):
+    """The line map of one document, built from its text on first use (errors only)."""
+
+    def __init__(self, text: str, file: str, index: int) -> None:
+        self._args = (text, file, index)
+        self._map: dict[PathT, int] | None = None
+
+    def _get(self) -> dict[PathT, int]:
+        if self._map is None:
+            text, file, index = self._args
+            docs, _ = parse_documents(text, file, lines=True)
+            self._map = docs[index][1] if index < len(docs) else {}
+        return self._map
+
+    def __getitem__(self, key: PathT) -> int:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[PathT]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def _line_for(lines: Mapping[PathT, int], path: PathT) -> int | None:
     p = tuple(path)
     while True:
         if p in lines:
@@ -150,6 +174,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+class _NeedLines(Exception):
+    """A document built without its line map needs one after all (a duplicate key)."""
+
+
 class _Fallback(Exception):
     """A document uses a YAML feature the fast builder leaves to PyYAML (merge keys ``<<``)."""
 
@@ -161,8 +189,9 @@ class _Builder:
     every other scalar (int, float, bool, null, timestamp ...) and any other tag goes through
     PyYAML's safe constructor, so the result is what ``yaml.safe_load`` would give."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, track: bool = True) -> None:
         self.loader = loader
+        self.track = track  # without: no line map (built again, lazily, only if an error needs it)
         self.lines: dict[PathT, int] = {}
         self.dups: list[tuple[PathT, int]] = []
         self.count = 0
@@ -173,7 +202,8 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooBig(f"the document expands to more than {MAX_NODES:,} YAML nodes (aliases?)")
         lines = self.lines
-        if path not in lines:
+        track = self.track
+        if track and path not in lines:
             lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == _STR else self.loader.construct_object(node, deep=True)
@@ -194,15 +224,17 @@ class _Builder:
                         if key_node.tag == _STR
                         else self.loader.construct_object(key_node, deep=True)
                     )
-                    sub = (*path, name)
-                    kline = key_node.start_mark.line + 1
+                    if name in seen and not track:
+                        raise _NeedLines  # a duplicate key: say where, with the line map
+                    sub = (*path, name) if track else path
                     if name in seen:
-                        self.dups.append((sub, kline))
+                        self.dups.append((sub, key_node.start_mark.line + 1))
                     seen.add(name)
-                    lines[sub] = kline
+                    if track:
+                        lines[sub] = key_node.start_mark.line + 1
                 else:
                     k = self.loader.construct_object(key_node, deep=True)
-                    sub = (*path, str(k))
+                    sub = (*path, str(k)) if track else path
                 try:
                     out[k] = self.build(value_node, sub)
                 except TypeError:
@@ -218,9 +250,12 @@ class _Builder:
             self.active.add(key)
             items = []
             for i, item in enumerate(node.value):
-                sub = (*path, i)
-                lines[sub] = item.start_mark.line + 1
-                items.append(self.build(item, sub))
+                if track:
+                    sub = (*path, i)
+                    lines[sub] = item.start_mark.line + 1
+                    items.append(self.build(item, sub))
+                else:
+                    items.append(self.build(item, path))
             self.active.discard(key)
             return items
         return self.loader.construct_object(node, deep=True)  # !!set, !!omap, unknown tags (refused)
@@ -234,8 +269,15 @@ def _slow_document(loader: Any, node: yaml.Node) -> tuple[Any, dict[PathT, int],
     return loader.construct_document(node), lines, dups
 
 
-def parse_documents(text: str, file: str) -> tuple[list[tuple[Any, dict[PathT, int], int]], list[Problem]]:
-    """YAML text -> [(data, line map, first line)], or the YAML problems."""
+def parse_documents(
+    text: str, file: str, *, lines: bool = True
+) -> tuple[list[tuple[Any, dict[PathT, int], int]], list[Problem]]:
+    """YAML text -> [(data, line map, first line)], or the YAML problems.
+
+    With ``lines=False`` the line maps are left empty (a document's map is built only
+    when it has an error to place): recording the line of all 200,000 paths of a large
+    account costs a fifth of the parse, and valid manifests never need them."""
+    track = lines
     docs: list[tuple[Any, dict[PathT, int], int]] = []
     problems: list[Problem] = []
     loader = _SafeLoader(text)
@@ -246,16 +288,21 @@ def parse_documents(text: str, file: str) -> tuple[list[tuple[Any, dict[PathT, i
                 break
             first = node.start_mark.line + 1
             try:
-                builder = _Builder(loader)
+                builder = _Builder(loader, track)
                 try:
-                    data = builder.build(node, ())
-                    lines, dups = builder.lines, builder.dups
+                    try:
+                        data = builder.build(node, ())
+                    except _NeedLines:
+                        loader.constructed_objects = {}
+                        builder = _Builder(loader, True)
+                        data = builder.build(node, ())
+                    line_map, dups = builder.lines, builder.dups
                 finally:
                     loader.constructed_objects = {}
                     loader.recursive_objects = {}
                     loader.state_generators = []
             except _Fallback:
-                data, lines, dups = _slow_document(loader, node)
+                data, line_map, dups = _slow_document(loader, node)
             except _TooBig as exc:
                 problems.append(Problem(Location(file=file, line=first), "yaml-size", str(exc)))
                 continue
@@ -267,7 +314,7 @@ def parse_documents(text: str, file: str) -> tuple[list[tuple[Any, dict[PathT, i
                         f"key {path[-1]!r} appears twice in the same mapping",
                     )
                 )
-            docs.append((data, lines, first))
+            docs.append((data, line_map, first))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = mark.line + 1 if mark is not None else None
@@ -409,7 +456,7 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
     return msg
 
 
-def validation_problems(exc: ValidationError, lines: dict[PathT, int], file: str) -> list[Problem]:
+def validation_problems(exc: ValidationError, lines: Mapping[PathT, int], file: str) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -425,9 +472,10 @@ def validation_problems(exc: ValidationError, lines: dict[PathT, int], file: str
 
 def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]:
     """Parse and validate the campaign documents of one rendered file."""
-    docs, problems = parse_documents(text, file)
+    docs, problems = parse_documents(text, file, lines=False)
     manifests: list[Manifest] = []
-    for index, (data, lines, first_line) in enumerate(docs):
+    for index, (data, built_lines, first_line) in enumerate(docs):
+        lines: Mapping[PathT, int] = built_lines or LazyLines(text, file, index)
         if data is None:
             continue  # an empty document (a template's trailing '---'), or one refused above
         if not isinstance(data, dict):
