@@ -40,6 +40,34 @@ def fmt_value(v: Any, limit: int = 120) -> str:
     return text
 
 
+def leaves(value: Any, prefix: str) -> list[tuple[str, Any]]:
+    """Flatten for display: nested objects become dotted paths, lists of objects get
+    indexes; lists of plain values stay one value. So a reviewer sees every leaf that
+    is set or changed, never a truncated blob."""
+    if isinstance(value, dict):
+        if not value:
+            return [(prefix, {})]
+        return [leaf for k, v in value.items() for leaf in leaves(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        return [leaf for i, v in enumerate(value) for leaf in leaves(v, f"{prefix}[{i}]")]
+    return [(prefix, value)]
+
+
+def field_lines(c: Change) -> list[str]:
+    """``path: value`` for a create; ``path: before -> after`` for the leaves that differ."""
+    out: list[str] = []
+    for f in c.fields:
+        if c.action == "create":
+            out.extend(f"{path}: {fmt_value(v)}" for path, v in leaves(f.after, f.path))
+            continue
+        before = dict(leaves(f.before, f.path)) if f.before is not None else {}
+        after = dict(leaves(f.after, f.path)) if f.after is not None else {}
+        changed = [p for p in dict.fromkeys([*before, *after]) if before.get(p) != after.get(p)]
+        for path in changed or [f.path]:
+            out.append(f"{path}: {fmt_value(before.get(path))} -> {fmt_value(after.get(path))}")
+    return out
+
+
 def money(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -59,18 +87,16 @@ def text_lines(plan: Plan) -> list[Styled]:
     for c in plan.changes:
         sym = SYMBOL[c.action]
         rid = f" ({c.remote_id})" if c.remote_id else ""
-        head = (
-            f"{sym} {c.action} {c.address}{rid}" if not c.targets else f"{sym} {c.action} {_status_line(c)}"
-        )
-        out.append((STYLE[c.action], head))
+        if c.targets:
+            n = len(c.targets)
+            out.append((STYLE[c.action], f"{sym} {c.action} {c.status} {n} {c.kind}{'s' if n != 1 else ''}"))
+            for t in c.targets:
+                out.append(("", f"    {t.address}" + (f" ({t.remote_id})" if t.remote_id else "")))
+        else:
+            out.append((STYLE[c.action], f"{sym} {c.action} {c.address}{rid}"))
         if c.reason:
             out.append(("dim", f"    # {c.reason}"))
-        if c.action != "create":
-            for f in c.fields:
-                out.append(("", f"    {f.path}: {fmt_value(f.before)} -> {fmt_value(f.after)}"))
-        else:
-            for f in c.fields:
-                out.append(("", f"    {f.path}: {fmt_value(f.after)}"))
+        out.extend(("", f"    {line}") for line in field_lines(c))
         for note in c.notes:
             out.append(("dim", f"    ({note})"))
         if c.spend_delta:
@@ -197,12 +223,14 @@ def _diff_lines(c: Change) -> list[str]:
     sign = {"create": "+", "update": "!", "set_status": "!", "replace": "-", "disable": "-"}[c.action]
     what = _status_line(c) if c.targets else str(c.address)
     lines = [f"{sign} {c.action} {what}" + (f" ({c.remote_id})" if c.remote_id else "")]
-    for f in c.fields:
+    for line in field_lines(c):
         if c.action == "create":
-            lines.append(f"+     {f.path}: {fmt_value(f.after, 200)}")
+            lines.append(f"+     {line}")
         else:
-            lines.append(f"-     {f.path}: {fmt_value(f.before, 200)}")
-            lines.append(f"+     {f.path}: {fmt_value(f.after, 200)}")
+            path, _, rest = line.partition(": ")
+            before, _, after = rest.partition(" -> ")
+            lines.append(f"-     {path}: {before}")
+            lines.append(f"+     {path}: {after}")
     lines.extend(f"#     {note}" for note in c.notes)
     if c.spend_delta:
         lines.append(f"#     daily spend {c.spend_delta:+,.2f}")
