@@ -158,14 +158,15 @@ class Journal:
         self.done: dict[str, dict[str, Any]] = {}
         self.ids: dict[str, str] = {}  # address key -> remote id of what this plan created
         if path.exists():
-            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for n, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
                 try:
                     entry = json.loads(line)
                 except ValueError:
-                    # A line cut by a crash mid-write: everything before it is intact.
-                    if n == len(path.read_text(encoding="utf-8").splitlines()):
+                    # A last line cut by a crash mid-write: everything before it is intact.
+                    if n == len(lines):
                         break
                     raise PlanError(f"journal {path} is corrupt at line {n}") from None
                 if entry.get("event") == "open":

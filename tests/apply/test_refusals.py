@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from reconciler import pipeline
 from reconciler.cli import main
 from reconciler.errors import PlanError
 
@@ -123,3 +125,22 @@ def test_partial_status_failure_names_the_ids(world: World) -> None:
     assert not result.ok
     assert [cid for cid, _ in result.failed] == [change.id]
     assert change.targets[0].remote_id in result.failed[0][1]
+
+
+def test_journal_with_a_torn_last_line_resumes(world: World) -> None:
+    """kill -9 can cut the journal's last line in half: the intact lines still count."""
+    plan = world.plan()
+    plan_path = world.tmp / "torn.json"
+    journal = pipeline.journal_path(plan_path)
+    journal.write_text(json.dumps({"event": "open", "plan_id": plan.plan_id}) + '\n{"event": "st')
+    assert world.apply(plan, plan_path=plan_path).ok
+
+
+def test_journal_of_another_plan_is_refused(world: World) -> None:
+    plan = world.plan()
+    plan_path = world.tmp / "other.json"
+    pipeline.journal_path(plan_path).write_text(
+        json.dumps({"event": "open", "plan_id": "somethingelse"}) + "\n"
+    )
+    with pytest.raises(PlanError, match="belongs to another plan"):
+        world.apply(plan, plan_path=plan_path)
