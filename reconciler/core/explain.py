@@ -88,8 +88,9 @@ def text_lines(plan: Plan) -> list[Styled]:
         sym = SYMBOL[c.action]
         rid = f" ({c.remote_id})" if c.remote_id else ""
         if c.targets:
-            n = len(c.targets)
-            out.append((STYLE[c.action], f"{sym} {c.action} {c.status} {n} {c.kind}{'s' if n != 1 else ''}"))
+            count = len(c.targets)
+            plural = "s" if count != 1 else ""
+            out.append((STYLE[c.action], f"{sym} {c.action} {c.status} {count} {c.kind}{plural}"))
             for t in c.targets:
                 out.append(("", f"    {t.address}" + (f" ({t.remote_id})" if t.remote_id else "")))
         else:
