@@ -13,7 +13,7 @@ import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,6 @@ from reconciler.core.live import LiveAccount
 from reconciler.core.plan import Plan
 from reconciler.errors import Location, ManifestError, Problem, SmartplusError
 
-load_manifests = files.load
-
 
 def tune_gc() -> None:
     """Collect the oldest generation rarely. Planning builds a few hundred thousand
@@ -36,10 +34,6 @@ def tune_gc() -> None:
     with the default thresholds full collections rescan them over and over, which
     cost about a third of the CPU of a 12,000-object plan (bench/plan_scale.py)."""
     gc.set_threshold(100_000, 50, 1000)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def load_desired(
