@@ -120,20 +120,15 @@ class Query:
             raise param_error(name, "Not a valid integer.") from None
 
     def array(self, name: str, *, required: bool = False) -> list[Any] | None:
-        raw = self.params.get(name)
-        if raw is None or raw == "":
-            if required:
-                raise param_error(name, "value is required but missing")
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise param_error(name, "Field must be set to array") from None
-        if not isinstance(value, list):
-            raise param_error(name, "Field must be set to array")
-        return value
+        value = self._json(name, required, list, "array")
+        return None if value is None else list(value)
 
     def object(self, name: str, *, required: bool = False) -> JSON | None:
+        value = self._json(name, required, dict, "object")
+        return None if value is None else dict(value)
+
+    def _json(self, name: str, required: bool, kind: type, word: str) -> Any:
+        """A JSON-encoded query parameter of one kind; TikTok's message when it is not."""
         raw = self.params.get(name)
         if raw is None or raw == "":
             if required:
@@ -142,9 +137,9 @@ class Query:
         try:
             value = json.loads(raw)
         except ValueError:
-            raise param_error(name, "Field must be set to object") from None
-        if not isinstance(value, dict):
-            raise param_error(name, "Field must be set to object")
+            raise param_error(name, f"Field must be set to {word}") from None
+        if not isinstance(value, kind):
+            raise param_error(name, f"Field must be set to {word}")
         return value
 
     def paging(self, max_page_size: int, default_page_size: int = 10) -> tuple[int, int]:
