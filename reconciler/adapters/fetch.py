@@ -17,18 +17,10 @@ from pydantic import BaseModel
 
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Kind
+from reconciler.core.kinds import ID_FILTER_MAX, spec
 from reconciler.core.live import LiveAccount
 from reconciler.core.manifests import Manifest
 from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup, Campaign
-
-ENDPOINT: dict[Kind, str] = {
-    "campaign": "smart_plus/campaign/get/",
-    "adgroup": "smart_plus/adgroup/get/",
-    "ad": "smart_plus/ad/get/",
-}
-PAGE_SIZE: dict[Kind, int] = {"campaign": 1000, "adgroup": 1000, "ad": 100}
-ID_FILTER: dict[Kind, str] = {"campaign": "campaign_ids", "adgroup": "adgroup_ids", "ad": "smart_plus_ad_ids"}
-ID_FILTER_MAX = 100
 
 # `fields` selection: what the manifest format can manage, plus what identity, guardrails,
 # spend and fingerprints need. The same list for plan and apply, so fingerprints compare.
@@ -65,26 +57,26 @@ def chunks(ids: Sequence[str], size: int = ID_FILTER_MAX) -> list[list[str]]:
 
 
 async def read_campaigns(client: TikTokClient, advertiser_id: str) -> list[dict[str, Any]]:
+    k = spec("campaign")
     return await client.get_all(
-        ENDPOINT["campaign"],
-        {"advertiser_id": advertiser_id, "fields": fields_for("campaign")},
-        PAGE_SIZE["campaign"],
+        k.get, {"advertiser_id": advertiser_id, "fields": fields_for("campaign")}, k.page_size
     )
 
 
 async def read_children(
     client: TikTokClient, kind: Kind, advertiser_id: str, campaign_ids: Sequence[str]
 ) -> list[dict[str, Any]]:
+    k = spec(kind)
     parts = await asyncio.gather(
         *(
             client.get_all(
-                ENDPOINT[kind],
+                k.get,
                 {
                     "advertiser_id": advertiser_id,
                     "filtering": {"campaign_ids": chunk},
                     "fields": fields_for(kind),
                 },
-                PAGE_SIZE[kind],
+                k.page_size,
             )
             for chunk in chunks(sorted(campaign_ids))
         )
@@ -96,16 +88,17 @@ async def read_by_ids(
     client: TikTokClient, kind: Kind, advertiser_id: str, ids: Iterable[str]
 ) -> list[dict[str, Any]]:
     """Exactly these objects, in bulk (id filters of up to 100)."""
+    k = spec(kind)
     parts = await asyncio.gather(
         *(
             client.get_all(
-                ENDPOINT[kind],
+                k.get,
                 {
                     "advertiser_id": advertiser_id,
-                    "filtering": {ID_FILTER[kind]: chunk},
+                    "filtering": {k.id_filter: chunk},
                     "fields": fields_for(kind),
                 },
-                PAGE_SIZE[kind],
+                k.page_size,
             )
             for chunk in chunks(sorted(set(ids)))
         )

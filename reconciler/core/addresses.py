@@ -15,12 +15,37 @@ Kind = Literal["campaign", "adgroup", "ad"]
 KINDS: tuple[Kind, ...] = ("campaign", "adgroup", "ad")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     advertiser_id: str
     campaign: str
     adgroup: str | None = None
     ad: str | None = None
+
+    # Ordering: a parent before its children, siblings by name. Written out because the
+    # generated tuple order compares None with str (a campaign next to an ad group of
+    # the same campaign) and raises TypeError.
+    def sort_key(self) -> tuple[str, str, int, str, int, str]:
+        return (
+            self.advertiser_id,
+            self.campaign,
+            self.adgroup is not None,
+            self.adgroup or "",
+            self.ad is not None,
+            self.ad or "",
+        )
+
+    def __lt__(self, other: Address) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __le__(self, other: Address) -> bool:
+        return self.sort_key() <= other.sort_key()
+
+    def __gt__(self, other: Address) -> bool:
+        return self.sort_key() > other.sort_key()
+
+    def __ge__(self, other: Address) -> bool:
+        return self.sort_key() >= other.sort_key()
 
     @property
     def kind(self) -> Kind:

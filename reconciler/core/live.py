@@ -18,13 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.core.addresses import Address, Kind
+from reconciler.core.kinds import spec
 from reconciler.core.manifests import Manifest, PathT
 from reconciler.core.resources import Ad, AdGroup, Campaign
 from reconciler.errors import IdentityError
-
-ID_FIELD: dict[Kind, str] = {"campaign": "campaign_id", "adgroup": "adgroup_id", "ad": "smart_plus_ad_id"}
-NAME_FIELD: dict[Kind, str] = {"campaign": "campaign_name", "adgroup": "adgroup_name", "ad": "ad_name"}
-PARENT_FIELD: dict[Kind, str | None] = {"campaign": None, "adgroup": "campaign_id", "ad": "adgroup_id"}
 
 # Fields that change without anybody editing the object (delivery, review, bookkeeping):
 # they are never compared and never part of a fingerprint.
@@ -67,11 +64,12 @@ def fingerprint(row: dict[str, Any]) -> str:
 
 
 def make_object(kind: Kind, row: dict[str, Any]) -> LiveObject:
-    parent_field = PARENT_FIELD[kind]
+    k = spec(kind)
+    parent_field = k.parent_field
     return LiveObject(
         kind=kind,
-        id=str(row[ID_FIELD[kind]]),
-        name=str(row.get(NAME_FIELD[kind], "")),
+        id=str(row[k.id_field]),
+        name=str(row.get(k.name_field, "")),
         advertiser_id=str(row.get("advertiser_id", "")),
         parent_id=str(row[parent_field]) if parent_field and row.get(parent_field) is not None else None,
         row=row,
