@@ -45,7 +45,6 @@ class World:
             Secret("demo-token"),
             transport=EmulatorTransport(self.app),
             rate_limit=rate_limit,
-            clock_url=EMULATOR_CLOCK_URL,
             **kw,
         )
 

@@ -22,13 +22,15 @@ The client takes an httpx transport, so the emulator runs in process
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import email.utils
 import json
 import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -109,9 +111,10 @@ class TikTokClient:
         backoff_cap: float = 5.0,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock_url: str | None = None,
     ) -> None:
         self.token = token
+        # Where this client points, as a saved plan records it (apply refuses another target).
+        self.target: dict[str, str] = {"base_url": base_url}
         self.limiter = RateLimiter(rate_limit)
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -119,7 +122,7 @@ class TikTokClient:
         self.rng = rng or random.Random()
         self.sleep = sleep
         self.stats = Stats()
-        self.clock_url = clock_url
+        self._server_date: tuple[datetime, float] | None = None  # (server's Date, monotonic then)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
@@ -129,12 +132,32 @@ class TikTokClient:
         )
 
     async def now(self) -> datetime:
-        """UTC now, naive. Against the emulator, its clock (which tests and demos can move),
-        so that plan times, guardrails and object times agree; against TikTok, this machine's."""
-        if self.clock_url is not None:
-            resp = await self._http.get(self.clock_url)
-            return datetime.strptime(resp.json()["now"], "%Y-%m-%d %H:%M:%S")
-        return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        """UTC now, naive, by the API server's clock: the `Date` header of its latest answer,
+        plus the time elapsed here since (a skewed CI runner must not open the learning phase
+        early, and the emulator's settable clock must move every client's "now"). With no
+        answer yet, one cheap request to the base URL asks for the header; a server that sends
+        none leaves this machine's clock."""
+        for _attempt in range(3):
+            if self._server_date is not None:
+                break
+            with contextlib.suppress(httpx.HTTPError):
+                self._saw_date(await self._http.get(""))
+        if self._server_date is None:
+            return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        at, seen = self._server_date
+        return (at + timedelta(seconds=time.monotonic() - seen)).replace(microsecond=0)
+
+    def _saw_date(self, resp: httpx.Response) -> None:
+        value = resp.headers.get("date")
+        if not value:
+            return
+        try:
+            at = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        self._server_date = (at, time.monotonic())
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -167,6 +190,7 @@ class TikTokClient:
             raise TransportError(
                 ApiErrorInfo(-1, f"connection failed: {msg}", endpoint=endpoint), retryable=True
             ) from None
+        self._saw_date(resp)
         if resp.status_code >= 500:
             self.stats.codes[f"http{resp.status_code}"] += 1
             raise TransportError(

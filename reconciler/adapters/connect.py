@@ -43,6 +43,11 @@ def open_client(
             "TIKTOK_ACCESS_TOKEN is not set",
             hint="export TIKTOK_ACCESS_TOKEN=... (or use --emulator to run against the embedded emulator)",
         )
-    return TikTokClient(
+    client = TikTokClient(
         settings.base_url, settings.token, transport=transport, rate_limit=settings.rate_limit
     )
+    if emulator:
+        client.target = {
+            "emulator": str(Path(emulator_db).resolve()) if emulator_db != ":memory:" else emulator_db
+        }
+    return client

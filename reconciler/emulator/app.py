@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email.utils
 import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import accounts, report, smart_plus
 from .knobs import Knobs, Stats
@@ -342,6 +345,30 @@ async def _pixel(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
+class ClockDateHeader:
+    """Every answer's HTTP `Date` header tells the emulator's clock, as TikTok's tells its own:
+    clients take "now" (guardrails, plan times, the deprecation calendar) from it, so moving the
+    emulator's clock (`POST /_emulator/clock`) moves theirs, in process and over HTTP alike."""
+
+    def __init__(self, app: ASGIApp, now: Callable[[], dt.datetime]) -> None:
+        self.app = app
+        self.now = now
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                stamp = email.utils.format_datetime(self.now().replace(tzinfo=dt.UTC), usegmt=True)
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", stamp.encode("latin-1"))]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)
+
+
 def create_app(
     db: str = ":memory:",
     seed: str | None = "demo",
@@ -367,6 +394,7 @@ def create_app(
     if store.is_empty():
         load_seed(store, seed)
     app = Starlette(
+        middleware=[Middleware(ClockDateHeader, now=store.now)],
         routes=[
             Route("/_emulator/clock", _clock, methods=["GET", "POST"]),
             Route("/_emulator/spend", _spend, methods=["POST"]),
@@ -377,7 +405,7 @@ def create_app(
             Route("/_emulator/pixel", _pixel, methods=["POST"]),
             Route("/_emulator/legacy_campaign", _legacy_campaign, methods=["POST"]),
             Route("/open_api/v1.3/{path:path}", _api, methods=["GET", "POST"]),
-        ]
+        ],
     )
     app.state.emulator = emulator
     return app

@@ -43,7 +43,13 @@ def make_config(
     app: ASGIApp, host: str = "127.0.0.1", port: int = 8765, log_level: str = "warning"
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        app, host=host, port=port, http=AbortableH11Protocol, log_level=log_level, lifespan="off"
+        app,
+        host=host,
+        port=port,
+        http=AbortableH11Protocol,
+        log_level=log_level,
+        lifespan="off",
+        date_header=False,  # the app's own Date header tells the emulator's clock
     )
 
 

@@ -23,7 +23,6 @@ import httpx
 
 from reconciler import pipeline
 from reconciler.adapters.api import TikTokClient
-from reconciler.adapters.connect import EMULATOR_CLOCK_URL
 from reconciler.emulator import EmulatorTransport, create_app
 from reconciler.errors import SmartplusError
 from reconciler.settings import EMULATOR_BASE_URL, Secret
@@ -95,7 +94,6 @@ def _client(app: Any, crash_at: int | None) -> TikTokClient:
         backoff_base=0.0005,
         backoff_cap=0.002,
         max_attempts=4,
-        clock_url=EMULATOR_CLOCK_URL,
     )
 
 
