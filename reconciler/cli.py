@@ -230,6 +230,14 @@ def show(plan_file: str, fmt: str, debug: bool) -> int:
 @click.option("--replace", "replace_", multiple=True, metavar="ADDRESS", help="With --auto-approve.")
 @click.option("--override", "overrides", multiple=True, metavar="RULE[:ADDRESS]", help="With --auto-approve.")
 @click.option("--max-spend-increase", type=float, default=None, metavar="AMOUNT", help="With --auto-approve.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another apply on this machine to release the advertisers' lock.",
+)
 @handle_errors
 def apply(
     plan_file: str | None,
@@ -246,6 +254,7 @@ def apply(
     replace_: tuple[str, ...],
     overrides: tuple[str, ...],
     max_spend_increase: float | None,
+    lock_timeout: float,
 ) -> int:
     """Apply a saved, reviewed plan (or, with --auto-approve, plan and apply)."""
     console = Console()
@@ -299,7 +308,7 @@ def apply(
             error: str | None = None
             try:
                 result = await pipeline.apply_saved(
-                    client, the_plan, loaded, plan_path=path, progress=console.err
+                    client, the_plan, loaded, plan_path=path, progress=console.err, lock_timeout=lock_timeout
                 )
             except SmartplusError as exc:
                 error = exc.summary

@@ -97,9 +97,9 @@ async def make_plan(
     check_overrides(req.overrides)
     start = time.perf_counter()
     calls_before = sum(client.stats.calls.values())
-    now = now or await client.now()
     if live is None:
         live = await fetch.fetch_live(client, loaded.manifests)
+    now = now or await client.now()  # the server's clock, from the Date header of the reads
     options = planner.PlanOptions(
         now=now,
         digest=loaded.digest,
@@ -108,9 +108,10 @@ async def make_plan(
         replace=tuple(req.replace),
         overrides=tuple(req.overrides),
         inputs=req.inputs(),
+        target=dict(client.target),
     )
     draft = planner.draft(loaded.manifests, live, options)
-    spend_of, pixels_of = facts_needed(draft)
+    spend_of, pixels_of = guardrails.facts_needed(draft.changes, draft.ctx.matching)
     facts = await fetch_facts(
         client, live, now, manifests=loaded.manifests, spend_of=spend_of, pixels_of=pixels_of
     )
@@ -167,23 +168,6 @@ def _parse(rendered: files.RenderedSet, advertisers: Sequence[str]) -> files.Loa
     return filter_advertisers(files.parse(rendered), advertisers, [r.file for r in rendered.rendered])
 
 
-def facts_needed(draft: planner.Draft) -> tuple[set[str], set[str]]:
-    """The campaigns whose spend and the advertisers whose pixels the guardrails of these
-    changes need: a budget change needs today's spend; an ad group created or changed
-    needs its pixel's events. A plan with neither reads no facts at all."""
-    spend_of: set[str] = set()
-    pixels_of: set[str] = set()
-    matched = draft.ctx.matching.matched
-    for c in draft.changes:
-        if c.action == "update" and any(f.path == "budget" for f in c.fields):
-            campaign = matched.get(c.address.campaign_address())
-            if campaign is not None:
-                spend_of.add(campaign.id)
-        if c.kind == "adgroup" and c.action in ("create", "update", "replace"):
-            pixels_of.add(c.address.advertiser_id)
-    return spend_of, pixels_of
-
-
 def check_overrides(overrides: Sequence[str]) -> None:
     """`--override RULE[:ADDRESS]`: a typo must not silently override nothing."""
     for item in overrides:
@@ -210,8 +194,12 @@ async def apply_saved(
     plan_path: str | Path,
     now: datetime | None = None,
     progress: apply_mod.Progress | None = None,
+    lock_timeout: float = 0.0,
 ) -> apply_mod.ApplyResult:
-    apply_mod.check_plan(plan, digest=loaded.digest, now=now or await client.now())
-    return await apply_mod.apply_plan(
-        client, plan, loaded.manifests, journal_path=journal_path(plan_path), progress=progress
-    )
+    """Apply a saved plan: refuse it if it is not exactly the reviewed plan for this target,
+    then hold the advertisers' lock for the whole apply."""
+    apply_mod.check_plan(plan, digest=loaded.digest, now=now or await client.now(), target=client.target)
+    with apply_mod.lock(plan, timeout=lock_timeout):
+        return await apply_mod.apply_plan(
+            client, plan, loaded.manifests, journal_path=journal_path(plan_path), progress=progress
+        )

@@ -12,7 +12,8 @@ from reconciler.cli import main
 from reconciler.core import drift, explain
 from reconciler.core.addresses import Address
 from reconciler.core.diff import FieldChange
-from reconciler.core.plan import Change, Plan
+from reconciler.core.operations import DisableOrphans, Ref, Target, Update
+from reconciler.core.plan import Plan
 
 from .conftest import World
 
@@ -112,22 +113,22 @@ def big_plan(n_campaigns: int) -> Plan:
     for i in range(n_campaigns):
         addr = Address("7000000000000000001", f"Campaign {i:04d} " + "x" * 40)
         changes.append(
-            Change(
+            Update(
                 id=f"{i:04d}",
-                action="update",
-                kind="campaign",
                 address=addr,
-                remote_id=str(1800000000000000000 + i),
+                live_id=str(1800000000000000000 + i),
+                body={f"field_{k}": "b" * 50 for k in range(5)},
                 fields=tuple(FieldChange(f"field_{k}", "a" * 50, "b" * 50) for k in range(5)),
             )
         )
     changes.append(
-        Change(
+        DisableOrphans(
             id="9999",
-            action="disable",
-            kind="adgroup",
             address=Address("7000000000000000001", "Last", "orphan"),
-            status="DISABLE",
+            batch=(
+                Target(Address("7000000000000000001", "Last", "orphan"), Ref(live_id="1810000000000000009")),
+            ),
+            to_status="DISABLE",
         )
     )
     return Plan(

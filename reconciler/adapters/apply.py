@@ -1,20 +1,27 @@
-"""Step 7: apply a saved, reviewed plan: exactly that plan, or refuse.
+"""Step 7: apply a saved, reviewed plan: exactly that plan, once at a time, or refuse.
 
 I/O edge. In order:
 
-1. refuse a plan that is of an unknown format, expired, made from other
-   manifests, or has blocked changes (``check_plan``);
-2. refuse a stale plan: re-read, in bulk by id, exactly the objects the plan
-   touches and compare their fingerprints; name every changed field;
-3. run the changes: creates, updates and replaces as soon as their parent is
-   done (independent branches run concurrently within the rate limit), then
-   the status batches in plan order; new ids flow to children;
-4. re-read what was touched and compare with the manifests.
+1. refuse a plan that is of an unknown format, was edited after it was made
+   (its content hash), was made against another API endpoint, has expired, was
+   made from other manifests, or has blocked operations (``check_plan``);
+2. lock the advertisers it touches (``lock``): a second apply on this machine is
+   refused at once, naming who holds the lock, or waits with ``--lock-timeout``;
+3. refuse a stale plan: re-read, in bulk by id, exactly the objects the plan
+   touches and compare their fingerprints, naming every changed field; and read
+   the children of every live parent the plan creates under, once per parent, so
+   that an object that appeared since the plan (another runner's apply) is refused
+   as stale, never duplicated;
+4. run the operations (a ``match`` on their type): creates, updates and replaces
+   as soon as the creates they reference are done (independent branches run
+   concurrently within the rate limit), then the status batches in plan order;
+   new ids flow to the operations that reference their create;
+5. re-read what was touched and compare with the manifests, duplicates included.
 
-A journal beside the plan (``PLAN.json.journal``, JSON Lines, fsynced)
-records each change before and after it runs, so that running ``apply
+A journal beside the plan (``PLAN.json.journal``, JSON Lines, fsynced, 0600)
+records each operation before and after it runs, so that running ``apply
 PLAN.json`` again after any interruption continues where it stopped and never
-repeats a finished change. Creates carry deterministic ``request_id``s derived
+repeats a finished operation. Creates carry deterministic ``request_id``s derived
 from the plan and the address, and before any retry (and on resume) the object
 is looked up by name first, so a create whose answer was lost is adopted, not
 duplicated.
@@ -23,10 +30,15 @@ duplicated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+import socket
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,33 +48,24 @@ from reconciler.adapters import fetch
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import diff_fields
-from reconciler.core.live import ID_FIELD, NAME_FIELD, DesiredObject, desired_objects, fingerprint
+from reconciler.core.kinds import spec
+from reconciler.core.live import DesiredObject, desired_objects, fingerprint
 from reconciler.core.manifests import Manifest
-from reconciler.core.plan import FORMAT_VERSION, Change, Plan
-from reconciler.core.planner import NOT_DIFFED, TIME_FORMAT, managed_fields
+from reconciler.core.operations import (
+    CreateAd,
+    CreateAdGroup,
+    CreateCampaign,
+    DisableOrphans,
+    Op,
+    Ref,
+    Replace,
+    SetStatus,
+    Update,
+)
+from reconciler.core.plan import FORMAT_VERSION, Plan
+from reconciler.core.planner import NOT_DIFFED, TIME_FORMAT, desired_status, managed_fields
 from reconciler.errors import ApiError, ApplyError, PlanError, SmartplusError
 
-CREATE_PATH: dict[Kind, str] = {
-    "campaign": "smart_plus/campaign/create/",
-    "adgroup": "smart_plus/adgroup/create/",
-    "ad": "smart_plus/ad/create/",
-}
-UPDATE_PATH: dict[Kind, str] = {
-    "campaign": "smart_plus/campaign/update/",
-    "adgroup": "smart_plus/adgroup/update/",
-    "ad": "smart_plus/ad/update/",
-}
-STATUS_PATH: dict[Kind, str] = {
-    "campaign": "smart_plus/campaign/status/update/",
-    "adgroup": "smart_plus/adgroup/status/update/",
-    "ad": "smart_plus/ad/status/update/",
-}
-STATUS_IDS: dict[Kind, str] = {
-    "campaign": "campaign_ids",
-    "adgroup": "adgroup_ids",
-    "ad": "smart_plus_ad_ids",
-}
-PARENT_KEY: dict[Kind, str | None] = {"campaign": None, "adgroup": "campaign_id", "ad": "adgroup_id"}
 DUPLICATE_REQUEST = 40050
 CREATE_ATTEMPTS = 8
 
@@ -72,11 +75,18 @@ Progress = Callable[[str], None]
 # ---- refusals ------------------------------------------------------------------------------------
 
 
-def check_plan(plan: Plan, *, digest: str, now: datetime) -> None:
+def check_plan(plan: Plan, *, digest: str, now: datetime, target: dict[str, Any]) -> None:
     if plan.format_version != FORMAT_VERSION:
         raise PlanError(
             f"plan format version {plan.format_version} is not supported (this smartplus reads {FORMAT_VERSION})",
             hint="make the plan again with this version of smartplus",
+        )
+    check_integrity(plan)
+    if plan.target != target:
+        raise PlanError(
+            f"the plan was made against {describe_target(plan.target)}, not {describe_target(target)}",
+            hint="apply it with the same connection it was planned with (--emulator / --emulator-db, "
+            "TIKTOK_API_BASE_URL), or plan again against this one and review that plan",
         )
     if now.strftime(TIME_FORMAT) >= plan.expires_at:
         raise PlanError(
@@ -92,12 +102,40 @@ def check_plan(plan: Plan, *, digest: str, now: datetime) -> None:
     blocked = plan.blocked
     if blocked:
         raise PlanError(
-            f"the plan has {len(blocked)} change(s) blocked by guardrails",
+            f"the plan has {len(blocked)} operation(s) blocked by guardrails",
             detail="\n".join(
                 f"{c.address}: {v.rule}: {v.message}" for c in blocked for v in c.verdicts if v.blocking
             ),
             hint="re-plan with --override RULE[:ADDRESS] if the risk is accepted",
         )
+
+
+def check_integrity(plan: Plan) -> None:
+    """The content hash over everything that drives apply must be the one the plan was sealed
+    with: a plan edited after review (a budget, an expiry, a target, an operation) is refused
+    before any call. The per-section hashes name what was edited."""
+    if (
+        plan.content_hash
+        and plan.compute_hash() == plan.content_hash
+        and plan.plan_id == plan.content_hash[:16]
+    ):
+        return
+    now = plan.section_hashes()
+    saved = plan.saved_section_hashes
+    edited = sorted(k for k in set(now) | set(saved) if now.get(k) != saved.get(k))
+    raise PlanError(
+        "the plan file was changed after it was made (its content hash does not match)",
+        detail=("edited: " + ", ".join(edited)) if edited and saved else "",
+        hint="apply only the plan that was reviewed; run `smartplus plan -o PLAN.json` again if it must change",
+    )
+
+
+def describe_target(target: dict[str, Any]) -> str:
+    if "emulator" in target:
+        return f"the embedded emulator ({target['emulator']})"
+    if "base_url" in target:
+        return str(target["base_url"])
+    return "an unknown endpoint"
 
 
 async def check_stale(client: TikTokClient, plan: Plan, skip: set[str]) -> None:
@@ -115,7 +153,7 @@ async def check_stale(client: TikTokClient, plan: Plan, skip: set[str]) -> None:
     )
     problems: list[str] = []
     for ((_adv, kind), ids), rows in zip(wanted.items(), results, strict=True):
-        seen = {str(r[ID_FIELD[kind]]): r for r in rows}
+        seen = {str(r[spec(kind).id_field]): r for r in rows}
         for rid, key in sorted(ids.items(), key=lambda kv: kv[1]):
             rec = plan.live[key]
             addr = str(Address.parse_key(key))
@@ -141,22 +179,124 @@ async def check_stale(client: TikTokClient, plan: Plan, skip: set[str]) -> None:
         )
 
 
+async def check_new_names(client: TikTokClient, plan: Plan, skip: set[str]) -> None:
+    """Before creating under a live parent, read that parent's children once: an object of a
+    name this plan creates that appeared since the plan (another runner applying the same
+    change, an edit in Ads Manager) makes the plan stale. Creates the journal says this apply
+    already started are resumed by lookup instead (skip)."""
+    under: dict[tuple[str, Kind, str | None], dict[str, Op]] = {}
+    for op in plan.changes:
+        if op.id in skip or not isinstance(op, CreateCampaign | CreateAdGroup | CreateAd):
+            continue
+        parent = op.parent.live_id if isinstance(op, CreateAdGroup | CreateAd) else None
+        if isinstance(op, CreateAdGroup | CreateAd) and parent is None:
+            continue  # under a parent this plan creates: nobody else can have children there
+        under.setdefault((op.address.advertiser_id, op.kind, parent), {})[op.name] = op
+    if not under:
+        return
+
+    async def read(adv: str, kind: Kind, parent: str | None) -> list[dict[str, Any]]:
+        k = spec(kind)
+        params: dict[str, Any] = {"advertiser_id": adv, "fields": [k.id_field, k.name_field]}
+        if parent is not None:
+            params["filtering"] = {spec("campaign" if kind == "adgroup" else "adgroup").id_filter: [parent]}
+        return await client.get_all(k.get, params, k.page_size)
+
+    keys = list(under)
+    results = await asyncio.gather(*(read(*key) for key in keys))
+    problems: list[str] = []
+    for key, rows in zip(keys, results, strict=True):
+        k = spec(key[1])
+        for row in rows:
+            clash = under[key].get(str(row.get(k.name_field)))
+            if clash is not None:
+                problems.append(
+                    f"{clash.address}: a {clash.kind} of that name appeared ({row.get(k.id_field)})"
+                )
+    if problems:
+        raise PlanError(
+            "the plan is stale: objects it would create already exist in the account",
+            detail="\n".join(sorted(set(problems))),
+            hint="another apply (or an edit in Ads Manager) made them since this plan: "
+            "run `smartplus plan -o PLAN.json` again and review the new plan",
+        )
+
+
 def _j(v: Any) -> str:
     return json.dumps(v, sort_keys=True, default=str)
+
+
+# ---- once at a time ------------------------------------------------------------------------------
+
+
+def lock_dir() -> Path:
+    """One folder per user and machine: every apply on this machine, whatever folder its
+    plan is in, takes its locks there (like Terraform's state lock, for the account)."""
+    base = os.environ.get("SMARTPLUS_LOCK_DIR") or os.path.join(
+        tempfile.gettempdir(), f"smartplus-locks-{os.getuid()}"
+    )
+    p = Path(base)
+    p.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return p
+
+
+@contextlib.contextmanager
+def lock(plan: Plan, *, timeout: float = 0.0, directory: Path | None = None) -> Iterator[None]:
+    """Hold an exclusive lock per advertiser (of this API target) for the whole apply. A second
+    apply is refused at once, naming the holder, or waits up to ``timeout`` seconds."""
+    where = directory or lock_dir()
+    target = hashlib.sha256(json.dumps(plan.target, sort_keys=True).encode()).hexdigest()[:12]
+    handles: list[Any] = []
+    try:
+        for adv in sorted(set(plan.advertiser_ids)):
+            path = where / f"{target}-{adv}.lock"
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fh = os.fdopen(fd, "r+", encoding="utf-8")
+            deadline = time.monotonic() + max(0.0, timeout)
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        fh.seek(0)
+                        holder = fh.read().strip() or "another smartplus apply"
+                        fh.close()
+                        raise PlanError(
+                            f"advertiser {adv} is locked by another apply: {holder}",
+                            hint="wait for it to finish, or pass --lock-timeout SECONDS to wait",
+                        ) from None
+                    time.sleep(0.1)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(
+                f"pid {os.getpid()} on {socket.gethostname()}, plan {plan.plan_id}, "
+                f"since {datetime.now().strftime(TIME_FORMAT)}\n"
+            )
+            fh.flush()
+            handles.append(fh)
+        yield
+    finally:
+        for fh in handles:
+            with contextlib.suppress(OSError):
+                fh.seek(0)
+                fh.truncate()
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
 
 
 # ---- the journal ---------------------------------------------------------------------------------
 
 
 class Journal:
-    """Append-only JSON Lines beside the plan; every line is fsynced before we go on."""
+    """Append-only JSON Lines beside the plan (0600); every line is fsynced before we go on."""
 
     def __init__(self, path: Path, plan_id: str) -> None:
         self.path = path
         self.plan_id = plan_id
         self.started: set[str] = set()
         self.done: dict[str, dict[str, Any]] = {}
-        self.ids: dict[str, str] = {}  # address key -> remote id of what this plan created
+        self.made: dict[str, str] = {}  # op id of a create -> the remote id it made
         if path.exists():
             lines = path.read_text(encoding="utf-8").splitlines()
             for n, line in enumerate(lines, start=1):
@@ -181,11 +321,12 @@ class Journal:
                     self.started.add(cid)
                 elif entry["event"] == "done":
                     self.done[cid] = entry
-                    for k, v in (entry.get("ids") or {}).items():
-                        self.ids[k] = v
+                    if entry.get("remote_id"):
+                        self.made[cid] = str(entry["remote_id"])
                 elif entry["event"] == "created":
-                    self.ids[entry["address_key"]] = entry["remote_id"]
-        self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the whole apply)
+                    self.made[cid] = str(entry["remote_id"])
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._fh = os.fdopen(fd, "a", encoding="utf-8")
         if not self.started and not self.done:
             self._write({"event": "open", "plan_id": plan_id})
 
@@ -203,16 +344,16 @@ class Journal:
         self._write({"event": "start", "change": change_id})
 
     def created(self, change_id: str, address_key: str, remote_id: str) -> None:
-        self.ids[address_key] = remote_id
+        self.made[change_id] = remote_id
         self._write(
             {"event": "created", "change": change_id, "address_key": address_key, "remote_id": remote_id}
         )
 
-    def finish(self, change_id: str, ids: dict[str, str] | None = None) -> None:
+    def finish(self, change_id: str, remote_id: str | None = None) -> None:
         entry: dict[str, Any] = {"event": "done", "change": change_id}
-        if ids:
-            entry["ids"] = ids
-            self.ids.update(ids)
+        if remote_id:
+            entry["remote_id"] = remote_id
+            self.made[change_id] = remote_id
         self.done[change_id] = entry
         self._write(entry)
 
@@ -229,7 +370,7 @@ class ApplyResult:
     skipped: list[str] = field(default_factory=list)  # finished by an earlier run (journal)
     failed: list[tuple[str, str]] = field(default_factory=list)
     not_attempted: list[str] = field(default_factory=list)
-    ids: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # address key -> remote id
     verify_problems: list[str] = field(default_factory=list)
 
     @property
@@ -257,26 +398,26 @@ class Applier:
         self.progress = progress or (lambda _msg: None)
         self.result = ApplyResult()
         self.stop = False
-        # Remote ids known before applying: what the plan saw live.
-        self.ids: dict[str, str] = {k: r.remote_id for k, r in plan.live.items()}
-        for c in plan.changes:
-            if c.remote_id:
-                self.ids[c.address.key()] = c.remote_id
-            for t in c.targets:
-                if t.remote_id:
-                    self.ids[t.address.key()] = t.remote_id
-        self.ids.update(journal.ids)
 
-    def _say(self, c: Change, what: str) -> None:
+    def _say(self, c: Op, what: str) -> None:
         n = len(self.plan.changes)
         self.progress(f"[{c.id}/{n:04d}] {c.action} {c.address}: {what}")
 
+    def resolve(self, ref: Ref) -> str:
+        if ref.live_id is not None:
+            return ref.live_id
+        assert ref.created_by is not None
+        rid = self.journal.made.get(ref.created_by)
+        if rid is None:
+            raise ApplyError(f"operation {ref.created_by} has not created its object (it did not finish)")
+        return rid
+
     async def run(self) -> ApplyResult:
-        structural = [c for c in self.plan.changes if c.action in ("create", "update", "replace")]
-        statuses = [c for c in self.plan.changes if c.action in ("set_status", "disable")]
+        structural = [c for c in self.plan.changes if not c.targets]
+        statuses = [c for c in self.plan.changes if c.targets]
         events = {c.id: asyncio.Event() for c in self.plan.changes}
 
-        async def run_one(c: Change) -> None:
+        async def run_one(c: Op) -> None:
             for dep in c.depends_on:
                 if dep in events:
                     await events[dep].wait()
@@ -304,57 +445,67 @@ class Applier:
                 self.stop = True
                 self.result.failed.append((c.id, _message(exc)))
                 self._say(c, f"FAILED: {_message(exc)}")
-        self.result.ids = dict(self.ids)
+        self.result.ids = self.ids()
         return self.result
+
+    def ids(self) -> dict[str, str]:
+        """Address key -> remote id, for everything the plan saw or made."""
+        out = {k: r.remote_id for k, r in self.plan.live.items()}
+        for c in self.plan.changes:
+            if c.remote_id:
+                out[c.address.key()] = c.remote_id
+            for t in c.targets:
+                if t.remote_id:
+                    out[t.address.key()] = t.remote_id
+            if c.creates and c.id in self.journal.made:
+                out[c.address.key()] = self.journal.made[c.id]
+        return out
 
     def _failed_ids(self) -> set[str]:
         return {cid for cid, _ in self.result.failed} | set(self.result.not_attempted)
 
-    async def _execute(self, c: Change) -> None:
+    async def _execute(self, c: Op) -> None:
         if c.id in self.journal.done:
             self.result.skipped.append(c.id)
             return
         resumed = c.id in self.journal.started
         self.journal.start(c.id)
-        if c.action == "create":
-            rid = await self._create(c, resumed)
-            self.journal.finish(c.id, {c.address.key(): rid})
-            self._say(c, f"created {rid}")
-        elif c.action == "update":
-            body = {"advertiser_id": c.address.advertiser_id, ID_FIELD[c.kind]: self._id(c.address), **c.body}
-            await self.client.post(UPDATE_PATH[c.kind], body)
-            self.journal.finish(c.id)
-            self._say(c, "updated " + ", ".join(f.path for f in c.fields))
-        elif c.action == "replace":
-            rid = await self._replace(c, resumed)
-            self.journal.finish(c.id, {c.address.key(): rid})
-            self._say(c, f"replaced by {rid}")
-        else:
-            await self._set_status(c)
-            self.journal.finish(c.id)
-            self._say(c, f"{c.status} {len(c.targets)} object(s)")
+        adv = c.address.advertiser_id
+        match c:
+            case CreateCampaign() | CreateAdGroup() | CreateAd():
+                rid = await self._create(c, resumed)
+                self.journal.finish(c.id, rid)
+                self._say(c, f"created {rid}")
+            case Update(live_id=live_id, body=body):
+                await self.client.post(c.endpoint, {"advertiser_id": adv, c.spec.id_field: live_id, **body})
+                self.journal.finish(c.id)
+                self._say(c, "updated " + ", ".join(f.path for f in c.fields))
+            case Replace():
+                rid = await self._replace(c, resumed)
+                self.journal.finish(c.id, rid)
+                self._say(c, f"replaced by {rid}")
+            case SetStatus(batch=batch, to_status=status) | DisableOrphans(batch=batch, to_status=status):
+                ids = [self.resolve(t.ref) for t in batch]
+                await self._status_call(c.kind, adv, ids, status)
+                self.journal.finish(c.id)
+                self._say(c, f"{status} {len(batch)} object(s)")
         self.result.done.append(c.id)
-
-    def _id(self, address: Address) -> str:
-        rid = self.ids.get(address.key())
-        if rid is None:
-            raise ApplyError(f"{address}: no remote id known (its create did not finish)")
-        return rid
 
     # -- create, with lookup before any retry --
 
-    async def _create(self, c: Change, resumed: bool) -> str:
-        body = {**c.body, "advertiser_id": c.address.advertiser_id}
-        parent_key = PARENT_KEY[c.kind]
-        parent_id: str | None = None
-        if parent_key is not None and c.parent is not None:
-            parent_id = self._id(c.parent)
-            body[parent_key] = parent_id
-        if c.kind in ("campaign", "adgroup"):
-            body["request_id"] = request_id(self.plan, c.address)
-        existing = self.journal.ids.get(c.address.key())
+    async def _create(self, c: CreateCampaign | CreateAdGroup | CreateAd | Replace, resumed: bool) -> str:
+        existing = self.journal.made.get(c.id)
         if existing:
             return existing
+        k = c.spec
+        body = {**c.body, "advertiser_id": c.address.advertiser_id}
+        parent_id: str | None = None
+        parent = c.parent if isinstance(c, CreateAdGroup | CreateAd | Replace) else None
+        if parent is not None and k.parent_field is not None:
+            parent_id = self.resolve(parent)
+            body[k.parent_field] = parent_id
+        if c.kind in ("campaign", "adgroup"):
+            body["request_id"] = request_id(self.plan, c.address)
         if resumed:
             found = await self._lookup(c, parent_id)
             if found is not None:
@@ -364,12 +515,21 @@ class Applier:
         while True:
             attempt += 1
             try:
-                data = await self.client.post(CREATE_PATH[c.kind], body, retry=False)
-                rid = str(data[ID_FIELD[c.kind]])
+                data = await self.client.post(k.create, body, retry=False)
+                rid = str(data[k.id_field])
                 self._adopt(c, rid)
                 return rid
             except ApiError as exc:
                 duplicate = exc.info.code == DUPLICATE_REQUEST
+                if duplicate and attempt == 1 and not resumed:
+                    # Our very first try of this request id, and TikTok has seen it: another
+                    # apply of this plan is creating the same object right now.
+                    raise ApplyError(
+                        f"{c.address}: another apply of this plan created it concurrently "
+                        "(TikTok already had this create's request_id)",
+                        detail=exc.summary,
+                        hint="let the other apply finish; then `smartplus plan` shows what is left",
+                    ) from exc
                 if not (exc.retryable or duplicate) or attempt >= CREATE_ATTEMPTS:
                     raise
                 # The create may have happened (a lost answer): look before trying again.
@@ -385,58 +545,55 @@ class Applier:
                 self.client.stats.retries += 1
                 await self.client.sleep(self.client.backoff(attempt))
 
-    def _adopt(self, c: Change, rid: str) -> None:
-        self.ids[c.address.key()] = rid
+    def _adopt(self, c: Op, rid: str) -> None:
         self.journal.created(c.id, c.address.key(), rid)
 
-    async def _lookup(self, c: Change, parent_id: str | None) -> str | None:
-        name = c.body[NAME_FIELD[c.kind]]
-        adv = c.address.advertiser_id
-        params: dict[str, Any] = {"advertiser_id": adv}
+    async def _lookup(
+        self, c: CreateCampaign | CreateAdGroup | CreateAd | Replace, parent_id: str | None
+    ) -> str | None:
+        k = c.spec
+        name = c.name
+        params: dict[str, Any] = {
+            "advertiser_id": c.address.advertiser_id,
+            "fields": [k.id_field, k.name_field],
+        }
         if c.kind == "campaign":
             params["filtering"] = {"campaign_name": name}
         elif c.kind == "adgroup":
             params["filtering"] = {"campaign_ids": [parent_id], "adgroup_name": name}
         else:
             params["filtering"] = {"adgroup_ids": [parent_id]}
-        rows = await self.client.get_all(fetch.ENDPOINT[c.kind], params, fetch.PAGE_SIZE[c.kind])
-        hits = [r for r in rows if r.get(NAME_FIELD[c.kind]) == name]
-        if c.kind == "campaign" and c.action == "replace" and c.remote_id:
-            hits = [r for r in hits if str(r["campaign_id"]) != c.remote_id]
+        rows = await self.client.get_all(k.get, params, k.page_size)
+        hits = [r for r in rows if r.get(k.name_field) == name]
+        if isinstance(c, Replace):
+            hits = [r for r in hits if str(r[k.id_field]) != c.live_id]
         if len(hits) > 1:
-            ids = ", ".join(sorted(str(r[ID_FIELD[c.kind]]) for r in hits))
+            ids = ", ".join(sorted(str(r[k.id_field]) for r in hits))
             raise ApplyError(f"{c.address}: {len(hits)} live {c.kind}s are named {name!r} ({ids})")
-        return str(hits[0][ID_FIELD[c.kind]]) if hits else None
+        return str(hits[0][k.id_field]) if hits else None
 
-    async def _replace(self, c: Change, resumed: bool) -> str:
+    async def _replace(self, c: Replace, resumed: bool) -> str:
         """Rename and disable the old object (never delete it), then create the new one."""
-        assert c.remote_id is not None
-        old_name = f"{c.body[NAME_FIELD[c.kind]]} (replaced {self.plan.plan_id[:8]})"[:512]
+        k = c.spec
+        old_name = f"{c.name} (replaced {self.plan.plan_id[:8]})"[:512]
         await self.client.post(
-            UPDATE_PATH[c.kind],
-            {
-                "advertiser_id": c.address.advertiser_id,
-                ID_FIELD[c.kind]: c.remote_id,
-                NAME_FIELD[c.kind]: old_name,
-            },
+            k.update,
+            {"advertiser_id": c.address.advertiser_id, k.id_field: c.live_id, k.name_field: old_name},
         )
-        await self._status_call(c.kind, c.address.advertiser_id, [c.remote_id], "DISABLE")
+        await self._status_call(c.kind, c.address.advertiser_id, [c.live_id], "DISABLE")
         return await self._create(c, resumed=True)
 
-    async def _set_status(self, c: Change) -> None:
-        ids = [self._id(t.address) for t in c.targets]
-        assert c.status is not None
-        await self._status_call(c.kind, c.address.advertiser_id, ids, c.status)
-
     async def _status_call(self, kind: Kind, advertiser_id: str, ids: list[str], status: str) -> None:
+        if status not in ("ENABLE", "DISABLE"):
+            raise ApplyError(f"refusing operation_status {status!r}: smartplus only enables and disables")
+        k = spec(kind)
         data = await self.client.post(
-            STATUS_PATH[kind],
-            {"advertiser_id": advertiser_id, STATUS_IDS[kind]: ids, "operation_status": status},
+            k.status, {"advertiser_id": advertiser_id, k.status_ids: ids, "operation_status": status}
         )
         errors = data.get("error_list") or []
         if errors:
             detail = "\n".join(
-                f"{e.get(ID_FIELD[kind]) or e.get('campaign_id') or e.get('adgroup_id')}: {e.get('error_message')}"
+                f"{e.get(k.id_field) or e.get('campaign_id') or e.get('adgroup_id')}: {e.get('error_message')}"
                 for e in errors
             )
             raise ApplyError(f"{status} failed for {len(errors)} of {len(ids)} {kind}(s)", detail=detail)
@@ -448,7 +605,8 @@ class Applier:
 async def verify(
     client: TikTokClient, plan: Plan, manifests: Sequence[Manifest], ids: dict[str, str]
 ) -> list[str]:
-    """Re-read what the plan touched; anything that still differs from the manifests is a problem."""
+    """Re-read what the plan touched; anything that still differs from the manifests is a
+    problem, and so is a second live object of the same name under a parent it touched."""
     desired = {d.address.key(): d for d in desired_objects(manifests)}
     touched: set[str] = set()
     for c in plan.changes:
@@ -464,29 +622,64 @@ async def verify(
     )
     problems: list[str] = []
     for ((_adv, kind), m), rows in zip(wanted.items(), results, strict=True):
-        seen = {str(r[ID_FIELD[kind]]): r for r in rows}
+        seen = {str(r[spec(kind).id_field]): r for r in rows}
         for rid, key in sorted(m.items(), key=lambda kv: kv[1]):
             d = desired[key]
             row = seen.get(rid)
             if row is None:
                 problems.append(f"{d.address} ({rid}): not found after apply")
                 continue
-            problems.extend(_verify_one(d, rid, row, plan))
+            problems.extend(_verify_one(d, rid, row))
+    problems.extend(await _duplicates(client, plan, ids))
     return problems
 
 
-def _verify_one(d: DesiredObject, rid: str, row: dict[str, Any], plan: Plan) -> list[str]:
+def _verify_one(d: DesiredObject, rid: str, row: dict[str, Any]) -> list[str]:
     want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
     out = [
         f"{d.address} ({rid}): {f.path} is {_j(f.before)}, the manifest says {_j(f.after)}"
         for f in diff_fields(want, row)
     ]
-    created = any(c.address == d.address and c.action in ("create", "replace") for c in plan.changes)
-    status = d.spec.operation_status or ("ENABLE" if created else None)
-    if status is not None and row.get("operation_status") != status:
+    status = desired_status(d)
+    if row.get("operation_status") != status:
         out.append(
             f"{d.address} ({rid}): operation_status is {row.get('operation_status')}, should be {status}"
         )
+    return out
+
+
+async def _duplicates(client: TikTokClient, plan: Plan, ids: dict[str, str]) -> list[str]:
+    """Names this plan created that stand twice under their parent (a racing apply elsewhere)."""
+    parents: dict[tuple[str, Kind, str | None], set[str]] = {}
+    for c in plan.changes:
+        if not c.creates:
+            continue
+        parent = c.address.parent()
+        pid = ids.get(parent.key()) if parent is not None else None
+        if parent is not None and pid is None:
+            continue
+        name = getattr(c, "name", None)
+        if isinstance(name, str):
+            parents.setdefault((c.address.advertiser_id, c.kind, pid), set()).add(name)
+    out: list[str] = []
+    for (adv, kind, pid), names in sorted(
+        parents.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+    ):
+        k = spec(kind)
+        params: dict[str, Any] = {"advertiser_id": adv, "fields": [k.id_field, k.name_field]}
+        if pid is not None:
+            params["filtering"] = {spec("campaign" if kind == "adgroup" else "adgroup").id_filter: [pid]}
+        rows = await client.get_all(k.get, params, k.page_size)
+        count: dict[str, list[str]] = {}
+        for r in rows:
+            n = str(r.get(k.name_field))
+            if n in names:
+                count.setdefault(n, []).append(str(r.get(k.id_field)))
+        for n, found in sorted(count.items()):
+            if len(found) > 1:
+                out.append(
+                    f"{kind} {n!r} stands {len(found)} times ({', '.join(sorted(found))}): a duplicate"
+                )
     return out
 
 
@@ -500,14 +693,17 @@ async def apply_plan(
 ) -> ApplyResult:
     journal = Journal(journal_path, plan.plan_id)
     try:
-        skip = set()
+        skip_live: set[str] = set()
+        skip_ops: set[str] = set()
         if journal.resuming:
             # Objects an earlier run already changed differ from the plan's fingerprints by design.
             for c in plan.changes:
                 if c.id in journal.started or c.id in journal.done:
-                    skip.add(c.address.key())
-                    skip.update(t.address.key() for t in c.targets)
-        await check_stale(client, plan, skip)
+                    skip_ops.add(c.id)
+                    skip_live.add(c.address.key())
+                    skip_live.update(t.address.key() for t in c.targets)
+        await check_stale(client, plan, skip_live)
+        await check_new_names(client, plan, skip_ops)
         applier = Applier(client, plan, journal, progress)
         result = await applier.run()
         if result.failed:

@@ -12,6 +12,15 @@ import hashlib
 import json
 from typing import Any
 
+from reconciler.core.operations import (
+    CreateAd,
+    CreateAdGroup,
+    CreateCampaign,
+    DisableOrphans,
+    Replace,
+    SetStatus,
+    Update,
+)
 from reconciler.core.plan import Plan
 
 
@@ -23,50 +32,51 @@ def _sig(*parts: Any) -> str:
 def drift_items(plan: Plan) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for c in plan.changes:
-        if c.action in ("update", "replace"):
-            for f in c.fields:
+        match c:
+            case Update() | Replace():
+                for f in c.fields:
+                    items.append(
+                        {
+                            "type": "changed",
+                            "address": str(c.address),
+                            "remote_id": c.remote_id,
+                            "field": f.path,
+                            "live": f.before,
+                            "desired": f.after,
+                            "signature": _sig(c.address.key(), f.path, f.before, f.after),
+                        }
+                    )
+            case CreateCampaign() | CreateAdGroup() | CreateAd():
+                if c.depends_on:
+                    continue  # its parent is missing too: one item says it all
                 items.append(
                     {
-                        "type": "changed",
+                        "type": "missing",
                         "address": str(c.address),
-                        "remote_id": c.remote_id,
-                        "field": f.path,
-                        "live": f.before,
-                        "desired": f.after,
-                        "signature": _sig(c.address.key(), f.path, f.before, f.after),
+                        "remote_id": None,
+                        "field": None,
+                        "live": None,
+                        "desired": "exists",
+                        "signature": _sig(c.address.key(), "missing"),
                     }
                 )
-        elif c.action == "create":
-            if c.parent is not None and any(
-                o.action == "create" and o.address == c.parent for o in plan.changes
-            ):
-                continue  # its parent is missing: one item says it all
-            items.append(
-                {
-                    "type": "missing",
-                    "address": str(c.address),
-                    "remote_id": None,
-                    "field": None,
-                    "live": None,
-                    "desired": "exists",
-                    "signature": _sig(c.address.key(), "missing"),
-                }
-            )
-        elif c.action == "set_status":
-            for t in c.targets:
-                if t.remote_id is None:
-                    continue  # enabling what is missing: covered by "missing"
-                items.append(
-                    {
-                        "type": "changed",
-                        "address": str(t.address),
-                        "remote_id": t.remote_id,
-                        "field": "operation_status",
-                        "live": "DISABLE" if c.status == "ENABLE" else "ENABLE",
-                        "desired": c.status,
-                        "signature": _sig(t.address.key(), "operation_status", c.status),
-                    }
-                )
+            case SetStatus(batch=batch, to_status=status):
+                for t in batch:
+                    if t.remote_id is None:
+                        continue  # enabling what is missing: covered by "missing"
+                    items.append(
+                        {
+                            "type": "changed",
+                            "address": str(t.address),
+                            "remote_id": t.remote_id,
+                            "field": "operation_status",
+                            "live": "DISABLE" if status == "ENABLE" else "ENABLE",
+                            "desired": status,
+                            "signature": _sig(t.address.key(), "operation_status", status),
+                        }
+                    )
+            case DisableOrphans():
+                pass  # reported once, as the orphan notes below
     for n in plan.notes:
         if n.kind == "orphan":
             items.append(

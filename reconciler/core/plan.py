@@ -1,135 +1,31 @@
-"""Step 6: the plan as data. Action, Change, Plan; to_json / from_json.
+"""Step 6: the plan as data: typed operations (``core.operations``), notes, and what
+the plan was computed against; to_json / from_json.
 
-Pure. A Change is an address, an action from a small closed set, the field
-changes (before/after) and the request it will send. ``reason`` is for display
-only and never drives apply. The saved plan carries what it was computed
-against (manifest digest, live fingerprints of every object it touches) so that
-apply can refuse a stale plan; it never holds a token or any secret.
+Pure. The saved plan carries what it was computed against (manifest digest, live
+fingerprints of every object it touches, the API endpoint and advertisers), so that
+apply can refuse a stale plan or one meant for another account, and a content hash
+over everything that drives apply, so that apply can refuse a plan edited after
+review. It never holds a token or any secret.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reconciler.core.addresses import Address, Kind
-from reconciler.core.diff import FieldChange
+from reconciler.core import operations
+from reconciler.core.addresses import Kind
+from reconciler.core.operations import Op, Ref, Target, Verdict
 
-FORMAT_VERSION = 1
+# 2: typed operations (one per TikTok mutation), parents as refs, a content hash and a target.
+FORMAT_VERSION = 2
 
-Action = Literal["create", "update", "set_status", "replace", "disable"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "set_status", "replace", "disable")
+Change = Op  # what explain, drift and the guardrails call an operation of the plan
+ACTIONS: tuple[str, ...] = ("create", "update", "set_status", "replace", "disable")
 
-
-@dataclass(frozen=True)
-class Target:
-    """One object of a (possibly batched) status change."""
-
-    address: Address
-    remote_id: str | None  # None: created earlier in this plan; apply fills it in
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A guardrail's word on a change."""
-
-    rule: str
-    level: Literal["block", "warn", "ok"]
-    message: str
-    overridden: bool = False
-    numbers: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def blocking(self) -> bool:
-        return self.level == "block" and not self.overridden
-
-
-@dataclass(frozen=True)
-class Change:
-    id: str  # stable within a plan: "0001", ...
-    action: Action
-    kind: Kind
-    address: Address
-    remote_id: str | None = None
-    parent: Address | None = None
-    fields: tuple[FieldChange, ...] = ()
-    body: dict[str, Any] = field(default_factory=dict)  # create/update body, without parent ids
-    status: str | None = None  # ENABLE/DISABLE for set_status and disable
-    targets: tuple[Target, ...] = ()  # set_status/disable: the batch
-    reason: str = ""
-    spend_delta: float = 0.0
-    verdicts: tuple[Verdict, ...] = ()
-    depends_on: tuple[str, ...] = ()  # ids of changes that must finish first
-    notes: tuple[str, ...] = ()  # for display only (what targeting fields mean, ...); never drives apply
-
-    @property
-    def blocked(self) -> bool:
-        return any(v.blocking for v in self.verdicts)
-
-    def to_json(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "id": self.id,
-            "action": self.action,
-            "kind": self.kind,
-            "address": str(self.address),
-            "advertiser_id": self.address.advertiser_id,
-            "address_key": self.address.key(),
-            "remote_id": self.remote_id,
-        }
-        if self.parent is not None:
-            d["parent"] = self.parent.key()
-        if self.fields:
-            d["fields"] = [f.to_json() for f in self.fields]
-        if self.body:
-            d["body"] = self.body
-        if self.status is not None:
-            d["status"] = self.status
-        if self.targets:
-            d["targets"] = [{"address_key": t.address.key(), "remote_id": t.remote_id} for t in self.targets]
-        d["reason"] = self.reason
-        d["spend_delta"] = round(self.spend_delta, 2)
-        if self.verdicts:
-            d["verdicts"] = [
-                {
-                    "rule": v.rule,
-                    "level": v.level,
-                    "message": v.message,
-                    "overridden": v.overridden,
-                    "numbers": v.numbers,
-                }
-                for v in self.verdicts
-            ]
-        d["blocked"] = self.blocked
-        if self.depends_on:
-            d["depends_on"] = list(self.depends_on)
-        if self.notes:
-            d["notes"] = list(self.notes)
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Change:
-        return cls(
-            id=d["id"],
-            action=d["action"],
-            kind=d["kind"],
-            address=Address.parse_key(d["address_key"]),
-            remote_id=d.get("remote_id"),
-            parent=Address.parse_key(d["parent"]) if d.get("parent") else None,
-            fields=tuple(FieldChange.from_json(f) for f in d.get("fields", [])),
-            body=d.get("body", {}),
-            status=d.get("status"),
-            targets=tuple(
-                Target(Address.parse_key(t["address_key"]), t.get("remote_id")) for t in d.get("targets", [])
-            ),
-            reason=d.get("reason", ""),
-            spend_delta=float(d.get("spend_delta", 0.0)),
-            verdicts=tuple(
-                Verdict(v["rule"], v["level"], v["message"], bool(v.get("overridden")), v.get("numbers", {}))
-                for v in d.get("verdicts", [])
-            ),
-            depends_on=tuple(d.get("depends_on", [])),
-            notes=tuple(d.get("notes", [])),
-        )
+__all__ = ["ACTIONS", "FORMAT_VERSION", "Change", "LiveRecord", "Note", "Plan", "Ref", "Target", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -146,10 +42,18 @@ class LiveRecord:
 class Note:
     """Something the plan reports without acting on it (orphans, unmanaged, manual steps)."""
 
-    kind: Literal["orphan", "unmanaged", "manual_step", "warning"]
+    kind: NoteKind
     address: str
     remote_id: str | None
     message: str
+
+
+NOTE_KINDS = ("orphan", "unmanaged", "manual_step", "warning", "health")
+NoteKind = Literal["orphan", "unmanaged", "manual_step", "warning", "health"]
+
+# What does not drive apply and so is not covered by the content hash: figures about the
+# read, and what is derived from the rest.
+_UNHASHED = frozenset({"plan_id", "content_hash", "section_hashes", "stats", "summary"})
 
 
 @dataclass
@@ -157,7 +61,7 @@ class Plan:
     changes: list[Change]
     manifest_digest: str
     advertiser_ids: list[str]
-    created_at: str  # "YYYY-MM-DD HH:MM:SS" UTC
+    created_at: str  # "YYYY-MM-DD HH:MM:SS" UTC, by the API server's clock
     expires_at: str
     tool_version: str
     live: dict[str, LiveRecord] = field(default_factory=dict)  # address key -> record
@@ -166,9 +70,11 @@ class Plan:
     replace: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)  # paths, values, sets the plan was made from
     stats: dict[str, Any] = field(default_factory=dict)
+    target: dict[str, Any] = field(default_factory=dict)  # the API endpoint it was made against
     spend_before: float = 0.0
     spend_after: float = 0.0
     plan_id: str = ""
+    content_hash: str = ""
     format_version: int = FORMAT_VERSION
 
     @property
@@ -180,9 +86,14 @@ class Plan:
         return bool(self.changes)
 
     def counts(self) -> dict[str, int]:
+        """Objects per action. Enabling what this plan creates is part of its create, not a
+        second count; a status batch counts the live objects it switches."""
         out: dict[str, int] = {a: 0 for a in ACTIONS}
         for c in self.changes:
-            out[c.action] += max(1, len(c.targets)) if c.action in ("set_status", "disable") else 1
+            if c.targets:
+                out[c.action] = out.get(c.action, 0) + sum(1 for t in c.targets if t.ref.live_id is not None)
+            else:
+                out[c.action] = out.get(c.action, 0) + 1
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -195,8 +106,29 @@ class Plan:
             "manual_steps": sum(1 for n in self.notes if n.kind == "manual_step"),
         }
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    # -- integrity --
+
+    def _content(self) -> dict[str, Any]:
+        return {k: v for k, v in self.to_json(hashes=False).items() if k not in _UNHASHED}
+
+    def section_hashes(self) -> dict[str, str]:
+        """One hash per operation and one for the rest: names what was edited."""
+        content = self._content()
+        out = {"plan": _hash({k: v for k, v in content.items() if k != "changes"})}
+        for op in content["changes"]:
+            out[f"operation {op.get('id')}"] = _hash(op)
+        return out
+
+    def compute_hash(self) -> str:
+        return _hash(self._content())
+
+    def seal(self) -> None:
+        """Set the content hash (and the plan id, its short form) over what drives apply."""
+        self.content_hash = self.compute_hash()
+        self.plan_id = self.content_hash[:16]
+
+    def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
             "format_version": self.format_version,
             "tool_version": self.tool_version,
             "plan_id": self.plan_id,
@@ -204,6 +136,7 @@ class Plan:
             "expires_at": self.expires_at,
             "manifest_digest": self.manifest_digest,
             "advertiser_ids": self.advertiser_ids,
+            "target": self.target,
             "inputs": self.inputs,
             "overrides": self.overrides,
             "replace": self.replace,
@@ -222,31 +155,81 @@ class Plan:
                 }
                 for k, r in sorted(self.live.items())
             },
+            "spend": {
+                "before": float(round(self.spend_before, 2)),
+                "after": float(round(self.spend_after, 2)),
+            },
             "stats": self.stats,
         }
+        if hashes:
+            d["content_hash"] = self.content_hash
+            d["section_hashes"] = self.section_hashes()
+        return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Plan:
-        return cls(
-            format_version=int(d["format_version"]),
-            tool_version=d.get("tool_version", ""),
-            plan_id=d.get("plan_id", ""),
-            created_at=d["created_at"],
-            expires_at=d["expires_at"],
-            manifest_digest=d["manifest_digest"],
-            advertiser_ids=list(d.get("advertiser_ids", [])),
-            inputs=d.get("inputs", {}),
-            overrides=list(d.get("overrides", [])),
-            replace=list(d.get("replace", [])),
-            changes=[Change.from_json(c) for c in d.get("changes", [])],
+        """Read a saved plan; raises ValueError (or KeyError/TypeError) on anything malformed,
+        including an operation outside the closed set."""
+        version = int(d["format_version"])
+        if version != FORMAT_VERSION:
+            return cls(
+                changes=[], manifest_digest="", advertiser_ids=[], created_at="", expires_at="",
+                tool_version=str(d.get("tool_version", "")), format_version=version,
+            )  # fmt: skip
+        spend = d.get("spend") or {}
+        plan = cls(
+            format_version=version,
+            tool_version=str(d.get("tool_version", "")),
+            plan_id=str(d.get("plan_id", "")),
+            content_hash=str(d.get("content_hash", "")),
+            created_at=str(d["created_at"]),
+            expires_at=str(d["expires_at"]),
+            manifest_digest=str(d["manifest_digest"]),
+            advertiser_ids=[str(a) for a in d.get("advertiser_ids", [])],
+            target=dict(d.get("target") or {}),
+            inputs=dict(d.get("inputs", {})),
+            overrides=[str(o) for o in d.get("overrides", [])],
+            replace=[str(r) for r in d.get("replace", [])],
+            changes=[operations.from_json(c) for c in d.get("changes", [])],
             notes=[
-                Note(n["kind"], n["address"], n.get("remote_id"), n["message"]) for n in d.get("notes", [])
+                Note(_note_kind(n["kind"]), str(n["address"]), n.get("remote_id"), str(n["message"]))
+                for n in d.get("notes", [])
             ],
             live={
-                k: LiveRecord(v["kind"], v["remote_id"], v["fingerprint"], v.get("fields", {}))
+                str(k): LiveRecord(
+                    v["kind"], str(v["remote_id"]), str(v["fingerprint"]), dict(v.get("fields", {}))
+                )
                 for k, v in d.get("live", {}).items()
             },
-            stats=d.get("stats", {}),
-            spend_before=float(d.get("summary", {}).get("daily_spend_before", 0.0)),
-            spend_after=float(d.get("summary", {}).get("daily_spend_after", 0.0)),
+            stats=dict(d.get("stats", {})),
+            spend_before=float(spend.get("before", 0.0)),
+            spend_after=float(spend.get("after", 0.0)),
         )
+        plan.saved_section_hashes = dict(d.get("section_hashes") or {})
+        return plan
+
+    saved_section_hashes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _canonical(value: Any) -> Any:
+    """500 and 500.0 hash alike: a number's JSON spelling must not change the hash."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _note_kind(kind: Any) -> NoteKind:
+    if kind not in NOTE_KINDS:
+        raise ValueError(f"unknown note kind {kind!r}")
+    return kind  # type: ignore[no-any-return]
+
+
+def _hash(value: Any) -> str:
+    text = json.dumps(
+        _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()

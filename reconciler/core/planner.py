@@ -1,18 +1,25 @@
-"""Step 6: desired x live -> an ordered Plan.
+"""Step 6: desired x live -> ordered typed operations -> (guardrails) -> the Plan.
 
-Pure: building the plan has no side effects, and "now" is passed in.
+Pure: building the plan has no side effects, and "now" is passed in (the API
+server's clock, see ``adapters.api.TikTokClient.now``).
+
+The flow runs one way: ``draft`` matches manifests to live objects and turns
+every difference into an operation (``core.operations``), in order, with the
+spend effect of each; the caller reads the facts those operations need; then
+``finish`` asks the guardrails for their verdicts and builds the Plan once.
 
 Order (spec 6): parents before children; within a level, by address. New
 objects are created DISABLED and enabled in final status steps (ads, then ad
-groups, then campaigns), so a half-applied plan spends nothing new. Status
-changes are batched, up to 20 ids per call (TikTok's limit). A field the
+groups, then campaigns), so a half-applied plan spends nothing new. A parent is
+a ``Ref``: the live id, or the create of this plan that makes it. Status is
+always managed: left out of a manifest, ``operation_status`` means ENABLE.
+Status changes are batched, up to 20 ids per call (TikTok's limit). A field the
 update endpoint does not accept becomes a ``replace``, blocked unless the
 address is given to ``--replace``; the plan never deletes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -23,14 +30,30 @@ from typing import Any
 from reconciler.core import targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
-from reconciler.core.live import DesiredObject, LiveAccount, LiveObject, Matching, match
+from reconciler.core.kinds import STATUS_BATCH, spec
+from reconciler.core.live import DesiredObject, LiveAccount, Matching, match
 from reconciler.core.manifests import Manifest
-from reconciler.core.plan import Change, LiveRecord, Note, Plan, Target, Verdict
-from reconciler.core.resources import TOOL_KEYS, AdGroup, Campaign
+from reconciler.core.operations import (
+    CreateAd,
+    CreateAdGroup,
+    CreateCampaign,
+    DisableOrphans,
+    Op,
+    Ref,
+    Replace,
+    SetStatus,
+    Status,
+    Target,
+    Update,
+    Verdict,
+    with_spend,
+    with_verdicts,
+)
+from reconciler.core.plan import LiveRecord, Note, Plan
+from reconciler.core.resources import TOOL_KEYS, AdGroup
+from reconciler.core.spend import SpendModel
 
-STATUS_BATCH = 20
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-DAILY_MODES = frozenset({"BUDGET_MODE_DAY", "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"})
 
 # What each update endpoint accepts (SmartPlus*UpdateBody in the official SDK,
 # shared/reference/smart-plus-fields.md). Any other field is immutable here.
@@ -82,11 +105,12 @@ class PlanOptions:
     overrides: Sequence[str] = ()
     inputs: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    target: dict[str, Any] = field(default_factory=dict)  # the API endpoint (see adapters.connect)
 
 
-# A guardrail hook: (ordered changes, context) -> verdicts per change id. Kept as a
+# A guardrail hook: (ordered operations, context) -> verdicts per operation id. Kept as a
 # parameter so the planner stays independent of the rules themselves.
-Guard = Callable[[list[Change], "PlanContext"], dict[str, list[Verdict]]]
+Guard = Callable[[list[Op], "PlanContext"], dict[str, list[Verdict]]]
 
 
 @dataclass(frozen=True)
@@ -97,6 +121,8 @@ class PlanContext:
     desired: dict[Address, DesiredObject]
     spend_before: float = 0.0
     spend_after: float = 0.0
+    # Maximum daily spend per managed campaign, before and after the plan.
+    campaign_spend: dict[Address, tuple[float, float]] = field(default_factory=dict)
 
 
 def managed_fields(d: DesiredObject) -> dict[str, Any]:
@@ -111,9 +137,10 @@ def create_body(d: DesiredObject) -> dict[str, Any]:
     return body
 
 
-def desired_status(d: DesiredObject) -> str:
-    # TikTok's default on create is ENABLE (api-behavior.md section 3).
-    return d.spec.operation_status or "ENABLE"
+def desired_status(d: DesiredObject) -> Status:
+    """Status is always managed (spec 4.3): left out, it means ENABLE, TikTok's create
+    default and what the tool sets after creating, so a pause in Ads Manager is drift."""
+    return "DISABLE" if d.spec.operation_status == "DISABLE" else "ENABLE"
 
 
 def make_plan(
@@ -127,10 +154,11 @@ def make_plan(
 
 @dataclass
 class Draft:
-    """The ordered changes before guardrails: lets the caller read exactly the facts the
-    guardrails of *these* changes need (no budget change, no spend report) and then finish."""
+    """The ordered operations before guardrails: lets the caller read exactly the facts the
+    guardrails of *these* operations need (no budget change, no spend report), then finish.
+    Building it has no side effects."""
 
-    changes: list[Change]
+    changes: list[Op]
     ctx: PlanContext
     manifests: list[Manifest]
     options: PlanOptions
@@ -138,58 +166,81 @@ class Draft:
     notes: list[Note]
 
 
+@dataclass
+class _Builder:
+    """Numbers operations in their final order, and remembers which create makes which
+    address, so that children and status targets reference it."""
+
+    ops: list[Op] = field(default_factory=list)
+    made_by: dict[Address, str] = field(default_factory=dict)
+
+    def next_id(self) -> str:
+        return f"{len(self.ops) + 1:04d}"
+
+    def add(self, op: Op) -> None:
+        self.ops.append(op)
+        if op.creates:
+            self.made_by[op.address] = op.id
+
+    def ref(self, address: Address, live_id: str | None) -> Ref:
+        made = self.made_by.get(address)
+        if made is not None:
+            return Ref(created_by=made)
+        if live_id is None:
+            raise AssertionError(f"{address}: neither live nor created by this plan")
+        return Ref(live_id=live_id)
+
+
 def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) -> Draft:
     matching = match(manifests, live)
     by_addr = {d.address: d for d in matching.desired}
-    level_changes: dict[int, list[Change]] = defaultdict(list)
-    status_targets: dict[tuple[str, Kind, str], list[Target]] = defaultdict(list)
     touched: set[Address] = set()
     notes: list[Note] = []
     new: set[Address] = set()  # created (or re-created) in this plan
     replaced: set[Address] = set()
+    b = _Builder()
+    # Status changes, by advertiser, kind and status: (address, live id; None when this plan creates it).
+    status: dict[tuple[str, Kind, Status], list[tuple[Address, str | None]]] = defaultdict(list)
 
+    def parent_ref(addr: Address) -> Ref | None:
+        parent = addr.parent()
+        if parent is None:
+            return None
+        obj = matching.matched.get(parent)
+        return b.ref(parent, obj.id if obj is not None else None)
+
+    # Parents before children: creates, replaces and updates of a level come before the next.
     for d in sorted(matching.desired, key=lambda d: (d.address.depth, d.address)):
-        parent = d.address.parent()
-        obj = matching.matched.get(d.address)
+        addr = d.address
+        parent = addr.parent()
+        obj = matching.matched.get(addr)
         if parent is not None and parent in new:
             obj = None  # the parent is created anew: so is every child
+        want_status = desired_status(d)
         if obj is None:
-            new.add(d.address)
-            level_changes[d.address.depth].append(
-                Change(
-                    id="",
-                    action="create",
-                    kind=d.kind,
-                    address=d.address,
-                    parent=parent,
-                    body=create_body(d),
-                    fields=tuple(FieldChange(k, None, v) for k, v in sorted(managed_fields(d).items())),
-                    reason=f"no live {d.kind} named {d.address.ad or d.address.adgroup or d.address.campaign!r}",
-                )
-            )
-            if desired_status(d) == "ENABLE":
-                status_targets[(d.address.advertiser_id, d.kind, "ENABLE")].append(Target(d.address, None))
+            new.add(addr)
+            b.add(_create(b.next_id(), d, parent_ref(addr)))
+            if want_status == "ENABLE":
+                status[(addr.advertiser_id, d.kind, "ENABLE")].append((addr, None))
             continue
 
         want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
-        changes = diff_fields(want, obj.row)
-        immutable = [c for c in changes if c.path not in UPDATABLE[d.kind]]
-        mutable = [c for c in changes if c.path in UPDATABLE[d.kind]]
+        diffs = diff_fields(want, obj.row)
+        immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
+        mutable = [c for c in diffs if c.path in UPDATABLE[d.kind]]
         if immutable:
-            touched.add(d.address)
-            new.add(d.address)
-            replaced.add(d.address)
-            allowed = any(d.address.matches(p) for p in options.replace)
-            level_changes[d.address.depth].append(
-                Change(
-                    id="",
-                    action="replace",
-                    kind=d.kind,
-                    address=d.address,
-                    remote_id=obj.id,
-                    parent=parent,
+            touched.add(addr)
+            new.add(addr)
+            replaced.add(addr)
+            allowed = any(addr.matches(p) for p in options.replace)
+            b.add(
+                Replace(
+                    id=b.next_id(),
+                    address=addr,
+                    live_id=obj.id,
+                    parent=parent_ref(addr),
                     body=create_body(d),
-                    fields=tuple(changes),
+                    fields=tuple(diffs),
                     reason=(
                         "the update endpoint cannot change "
                         + ", ".join(c.path for c in immutable)
@@ -199,46 +250,41 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                         Verdict(
                             "replace",
                             "block",
-                            f"replacing {d.address} needs --replace '{d.address}'",
+                            f"replacing {addr} needs --replace '{addr}'",
                             overridden=allowed,
                         ),
                     ),
                 )
             )
-            if desired_status(d) == "ENABLE":
-                status_targets[(d.address.advertiser_id, d.kind, "ENABLE")].append(Target(d.address, None))
+            if want_status == "ENABLE":
+                status[(addr.advertiser_id, d.kind, "ENABLE")].append((addr, None))
             continue
         if mutable:
-            touched.add(d.address)
-            level_changes[d.address.depth].append(
-                Change(
-                    id="",
-                    action="update",
-                    kind=d.kind,
-                    address=d.address,
-                    remote_id=obj.id,
-                    parent=parent,
+            touched.add(addr)
+            b.add(
+                Update(
+                    id=b.next_id(),
+                    address=addr,
+                    live_id=obj.id,
                     fields=tuple(mutable),
                     body={c.path: want[c.path] for c in mutable},
                     reason="live values differ from the manifest",
                 )
             )
-        if d.spec.operation_status is not None and d.spec.operation_status != obj.status:
-            touched.add(d.address)
-            status_targets[(d.address.advertiser_id, d.kind, d.spec.operation_status)].append(
-                Target(d.address, obj.id)
-            )
+        # Status is always managed: left out of the manifest it means ENABLE (spec 4.3).
+        if obj.status != want_status:
+            touched.add(addr)
+            status[(addr.advertiser_id, d.kind, want_status)].append((addr, obj.id))
 
     # Orphans: reported always; disabled (never deleted) under `prune: true`.
-    disable_targets: dict[tuple[str, Kind], list[Target]] = defaultdict(list)
+    orphans: dict[tuple[str, Kind], list[Target]] = defaultdict(list)
     for addr, obj in sorted(matching.orphans, key=lambda x: x[0]):
         campaign = by_addr[addr.campaign_address()].campaign
-        parent = addr.parent()
-        if parent in replaced:
+        if addr.parent() in replaced:
             continue  # the whole old parent is disabled by its replace
         if campaign.prune and obj.status == "ENABLE":
             touched.add(addr)
-            disable_targets[(addr.advertiser_id, obj.kind)].append(Target(addr, obj.id))
+            orphans[(addr.advertiser_id, obj.kind)].append(Target(addr, Ref(live_id=obj.id)))
             msg = "not in any manifest; disabled because the campaign has prune: true"
         else:
             msg = "not in any manifest" + ("" if campaign.prune else " (set prune: true to disable it)")
@@ -249,73 +295,84 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         )
     notes.extend(legacy_steps(live, by_addr, options.now))
 
-    # Order and number the changes.
-    ordered: list[Change] = []
-    for depth in sorted(level_changes):
-        ordered.extend(sorted(level_changes[depth], key=lambda c: c.address))
-    for (_adv, kind), targets in sorted(
-        disable_targets.items(), key=lambda kv: (kv[0][0], -_depth(kv[0][1]))
-    ):
+    for _key, targets in sorted(orphans.items(), key=lambda kv: (kv[0][0], -_depth(kv[0][1]))):
         for batch in _batches(targets):
-            ordered.append(
-                Change(
-                    id="",
-                    action="disable",
-                    kind=kind,
+            b.add(
+                DisableOrphans(
+                    id=b.next_id(),
                     address=batch[0].address,
-                    status="DISABLE",
-                    targets=tuple(batch),
+                    batch=tuple(batch),
+                    to_status="DISABLE",
                     reason="orphan under prune: true",
                 )
             )
-    # Disables before enables; enables from the leaves up so spend starts last.
-    status_order = sorted(
-        status_targets.items(),
-        key=lambda kv: (
-            kv[0][2] == "ENABLE",
-            kv[0][0],
-            -_depth(kv[0][1]) if kv[0][2] == "ENABLE" else _depth(kv[0][1]),
-        ),
-    )
-    for (_adv, kind, status), targets in status_order:
-        for batch in _batches(sorted(targets, key=lambda t: t.address)):
-            ordered.append(
-                Change(
-                    id="",
-                    action="set_status",
-                    kind=kind,
-                    address=batch[0].address,
-                    status=status,
-                    targets=tuple(batch),
-                    reason="enable what this plan created"
-                    if all(t.remote_id is None for t in batch)
-                    else f"operation_status {status} in the manifest",
+
+    # Disables before enables; enables from the leaves up, so spending starts last.
+    def order(key: tuple[str, Kind, Status]) -> tuple[bool, str, int]:
+        adv, kind, st = key
+        return (st == "ENABLE", adv, -_depth(kind) if st == "ENABLE" else _depth(kind))
+
+    for key in sorted(status, key=order):
+        targets = [Target(a, b.ref(a, rid)) for a, rid in sorted(status[key])]
+        st = key[2]
+        for batch in _batches(targets):
+            why = (
+                "enable what this plan created"
+                if all(t.ref.created_by for t in batch)
+                else f"the manifests want operation_status {st} (left out, it means ENABLE)"
+            )
+            b.add(
+                SetStatus(
+                    id=b.next_id(), address=batch[0].address, batch=tuple(batch), to_status=st, reason=why
                 )
             )
 
-    ordered = [_with_targeting_notes(c, by_addr) for c in _number(ordered)]
-    spend = SpendModel(matching, live, ordered)
-    ordered = [replace(c, spend_delta=spend.delta(c)) for c in ordered]
+    ops = [_with_targeting_notes(op, by_addr) for op in b.ops]
+    spend = SpendModel(matching, live)
+    ops = [with_spend(op, spend.play(op)) for op in ops]
     ctx = PlanContext(
         matching=matching,
         live=live,
         now=options.now,
         desired=by_addr,
         spend_before=spend.before,
-        spend_after=spend.after,
+        spend_after=spend.total(),
+        campaign_spend={
+            a: (spend.before_by_campaign.get(a, 0.0), after) for a, after in spend.by_campaign().items()
+        },
     )
-    return Draft(ordered, ctx, manifests, options, touched, notes)
+    return Draft(ops, ctx, manifests, options, touched, notes)
+
+
+def _create(op_id: str, d: DesiredObject, parent: Ref | None) -> Op:
+    common: dict[str, Any] = {
+        "id": op_id,
+        "address": d.address,
+        "body": create_body(d),
+        "fields": tuple(FieldChange(k, None, v) for k, v in sorted(managed_fields(d).items())),
+        "reason": f"no live {d.kind} named {d.address.ad or d.address.adgroup or d.address.campaign!r}",
+    }
+    if d.kind == "campaign":
+        return CreateCampaign(**common)
+    assert parent is not None
+    if d.kind == "adgroup":
+        return CreateAdGroup(**common, parent=parent)
+    return CreateAd(**common, parent=parent)
 
 
 def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
-    ordered, ctx, options, matching = d.changes, d.ctx, d.options, d.ctx.matching
+    """Verdicts of the guardrails on the draft's operations, then the Plan, built once."""
+    found: dict[str, list[Verdict]] = defaultdict(list)
     for guard in guards:
-        verdicts = guard(ordered, ctx)
-        ordered = [replace(c, verdicts=c.verdicts + tuple(verdicts.get(c.id, ()))) for c in ordered]
+        for op_id, vs in guard(d.changes, d.ctx).items():
+            found[op_id].extend(vs)
+    ordered = [with_verdicts(op, tuple(found.get(op.id, ()))) for op in d.changes]
+    ctx, options, matching = d.ctx, d.options, d.ctx.matching
 
     live_records: dict[str, LiveRecord] = {}
+    orphans = dict(matching.orphans)
     for addr in sorted(d.touched):
-        obj = matching.matched[addr] if addr in matching.matched else _orphan(matching, addr)
+        obj = matching.matched.get(addr) or orphans.get(addr)
         if obj is not None:
             live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), obj.stable_fields())
 
@@ -333,10 +390,11 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
         replace=list(options.replace),
         inputs=dict(options.inputs),
         stats=dict(options.stats),
+        target=dict(options.target),
         spend_before=ctx.spend_before,
         spend_after=ctx.spend_after,
     )
-    plan.plan_id = plan_id(plan)
+    plan.seal()
     return plan
 
 
@@ -378,10 +436,10 @@ def legacy_steps(live: LiveAccount, desired: dict[Address, DesiredObject], now: 
     return notes
 
 
-def _with_targeting_notes(c: Change, desired: dict[Address, DesiredObject]) -> Change:
+def _with_targeting_notes(c: Op, desired: dict[Address, DesiredObject]) -> Op:
     """Under automatic targeting, say which targeting fields are guaranteed controls and
     which are only suggestions (spec 4.4), where a change sets targeting."""
-    if c.kind != "adgroup" or c.action not in ("create", "update", "replace"):
+    if c.kind != "adgroup" or not isinstance(c, CreateAdGroup | Update | Replace):
         return c
     if not any(f.path == "targeting_spec" for f in c.fields):
         return c
@@ -391,187 +449,10 @@ def _with_targeting_notes(c: Change, desired: dict[Address, DesiredObject]) -> C
     return replace(c, notes=c.notes + tuple(targeting.explain(d.spec)))
 
 
-def _orphan(matching: Matching, addr: Address) -> LiveObject | None:
-    for a, obj in matching.orphans:
-        if a == addr:
-            return obj
-    return None
-
-
 def _depth(kind: Kind) -> int:
-    return {"campaign": 0, "adgroup": 1, "ad": 2}[kind]
+    return spec(kind).depth
 
 
 def _batches(targets: list[Target]) -> Iterable[list[Target]]:
     for i in range(0, len(targets), STATUS_BATCH):
         yield targets[i : i + STATUS_BATCH]
-
-
-def _number(changes: list[Change]) -> list[Change]:
-    ids: dict[Address, str] = {}
-    out: list[Change] = []
-    for i, c in enumerate(changes, start=1):
-        cid = f"{i:04d}"
-        deps: list[str] = []
-        if c.parent is not None and c.parent in ids:
-            deps.append(ids[c.parent])
-        for t in c.targets:
-            if t.remote_id is None and t.address in ids:
-                deps.append(ids[t.address])
-        if c.action in ("create", "replace"):
-            ids[c.address] = cid
-        out.append(replace(c, id=cid, depends_on=tuple(dict.fromkeys(deps))))
-    return out
-
-
-def plan_id(plan: Plan) -> str:
-    body = json.dumps(
-        {
-            "digest": plan.manifest_digest,
-            "created": plan.created_at,
-            "changes": [c.to_json() for c in plan.changes],
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
-
-
-class SpendModel:
-    """Maximum daily spend of the managed campaigns before and after the plan.
-
-    A campaign spends when it is enabled: with CBO, its daily budget; without,
-    the daily budgets of its enabled ad groups. Lifetime budgets
-    (BUDGET_MODE_TOTAL) have no daily maximum and count as 0 here.
-    """
-
-    def __init__(self, matching: Matching, live: LiveAccount, changes: list[Change]) -> None:
-        self.matching = matching
-        self.live = live
-        by_addr = {d.address: d for d in matching.desired}
-        # before: the live managed campaigns as they are
-        self.before = sum(self._campaign_spend(_live_view(c, live)) for c in self._managed_live())
-        # after: the desired state applied (statuses the plan sets included)
-        after = 0.0
-        for d in matching.desired:
-            if d.kind == "campaign":
-                after += self._campaign_spend(_desired_view(d, by_addr, matching, live))
-        self.after = after
-        self._by_addr = by_addr
-
-    def _managed_live(self) -> list[LiveObject]:
-        return [o for o in self.matching.matched.values() if o.kind == "campaign"]
-
-    @staticmethod
-    def _campaign_spend(view: dict[str, Any]) -> float:
-        if view["status"] != "ENABLE":
-            return 0.0
-        if view["cbo"]:
-            return float(view["budget"] or 0) if view["budget_mode"] in DAILY_MODES else 0.0
-        total = sum(
-            float(g["budget"] or 0)
-            for g in view["adgroups"]
-            if g["status"] == "ENABLE" and g["budget_mode"] in DAILY_MODES
-        )
-        if view["budget_mode"] == "BUDGET_MODE_DAY" and view["budget"]:
-            total = min(total, float(view["budget"]))
-        return total
-
-    def delta(self, c: Change) -> float:
-        if c.action == "update" and any(f.path == "budget" for f in c.fields):
-            f = next(f for f in c.fields if f.path == "budget")
-            d = self._by_addr.get(c.address)
-            if d is not None and self._spends(d):
-                return float(f.after or 0) - float(f.before or 0)
-            return 0.0
-        if c.action in ("set_status", "disable"):
-            total = 0.0
-            for t in c.targets:
-                d = self._by_addr.get(t.address)
-                budget = self._own_daily_budget(t.address, d)
-                total += budget if c.status == "ENABLE" else -budget
-            return total
-        return 0.0
-
-    def _spends(self, d: DesiredObject) -> bool:
-        if d.kind == "campaign":
-            assert isinstance(d.spec, Campaign)
-            return d.spec.cbo
-        if d.kind == "adgroup":
-            return not d.campaign.cbo
-        return False
-
-    def _own_daily_budget(self, addr: Address, d: DesiredObject | None) -> float:
-        if d is not None:
-            if d.kind == "campaign":
-                assert isinstance(d.spec, Campaign)
-                if d.spec.cbo:
-                    return (
-                        float(d.spec.budget or 0)
-                        if (d.spec.budget_mode or "BUDGET_MODE_DYNAMIC_DAILY_BUDGET") in DAILY_MODES
-                        else 0.0
-                    )
-                return sum(float(g.budget or 0) for g in d.spec.adgroups if g.budget_mode in DAILY_MODES)
-            if d.kind == "adgroup" and not d.campaign.cbo:
-                assert isinstance(d.spec, AdGroup)
-                return float(d.spec.budget or 0) if d.spec.budget_mode in DAILY_MODES else 0.0
-            return 0.0
-        obj = next((o for a, o in self.matching.orphans if a == addr), None)
-        if obj is not None and obj.kind == "adgroup" and obj.row.get("budget_mode") in DAILY_MODES:
-            return float(obj.row.get("budget") or 0)
-        return 0.0
-
-
-def _live_view(c: LiveObject, live: LiveAccount) -> dict[str, Any]:
-    return {
-        "status": c.status,
-        "cbo": c.row.get("budget_optimize_on", True) is not False,
-        "budget": c.row.get("budget"),
-        "budget_mode": c.row.get("budget_mode"),
-        "adgroups": [
-            {"status": g.status, "budget": g.row.get("budget"), "budget_mode": g.row.get("budget_mode")}
-            for g in live.children.get(c.id, [])
-            if g.kind == "adgroup"
-        ],
-    }
-
-
-def _desired_view(
-    d: DesiredObject, by_addr: dict[Address, DesiredObject], matching: Matching, live: LiveAccount
-) -> dict[str, Any]:
-    """The campaign as it will be after the plan: desired values over live ones."""
-    assert isinstance(d.spec, Campaign)
-    c = d.spec
-    obj = matching.matched.get(d.address)
-    base = _live_view(obj, live) if obj is not None else {"status": "ENABLE", "adgroups": []}
-    status = c.operation_status or (base["status"] if obj is not None else "ENABLE")
-    groups: list[dict[str, Any]] = []
-    for g in c.adgroups:
-        ga = d.address.child(g.adgroup_name)
-        gobj = matching.matched.get(ga)
-        gstatus = g.operation_status or (gobj.status if gobj is not None else "ENABLE")
-        groups.append(
-            {
-                "status": gstatus,
-                "budget": g.budget if g.budget is not None else (gobj.row.get("budget") if gobj else None),
-                "budget_mode": g.budget_mode or (gobj.row.get("budget_mode") if gobj else None),
-            }
-        )
-    if obj is not None:
-        for _orphan_addr, o in matching.orphans:
-            if o.kind == "adgroup" and o.parent_id == obj.id:
-                status_after = "DISABLE" if c.prune else o.status
-                groups.append(
-                    {
-                        "status": status_after,
-                        "budget": o.row.get("budget"),
-                        "budget_mode": o.row.get("budget_mode"),
-                    }
-                )
-    return {
-        "status": status,
-        "cbo": c.cbo,
-        "budget": c.budget if c.budget is not None else base.get("budget"),
-        "budget_mode": c.budget_mode or base.get("budget_mode") or "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
-        "adgroups": groups,
-    }

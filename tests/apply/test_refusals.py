@@ -102,6 +102,7 @@ def test_first_non_retryable_error_stops_and_reports(world: World) -> None:
     # Make the update invalid for TikTok (a budget below the minimum), as a hand-edited plan would.
     bad = replace(plan.changes[0], body={"budget": 1})
     plan.changes[0] = bad
+    plan.seal()  # a consistent plan (hash included) whose update TikTok refuses
     result = world.apply(plan)
     assert not result.ok
     assert [cid for cid, _ in result.failed] == ["0001"]
@@ -121,6 +122,7 @@ def test_partial_status_failure_names_the_ids(world: World) -> None:
         {"campaign_ids": [change.targets[0].remote_id], "operation_status": "DELETE"},
     )
     plan.live.clear()  # skip the stale check to reach the status call
+    plan.seal()
     result = world.apply(plan)
     assert not result.ok
     assert [cid for cid, _ in result.failed] == [change.id]

@@ -191,7 +191,7 @@ def test_pull_request_plan_merge_apply_and_nightly_drift(repo: Repo) -> None:
     assert table.group(1).splitlines() == [
         "| create | 7 |",
         "| update | 0 |",
-        "| set status | 7 |",
+        "| set status | 0 |",
         "| replace | 0 |",
         "| disable | 0 |",
     ]
@@ -264,6 +264,8 @@ def test_a_stale_plan_is_refused_on_merge(repo: Repo) -> None:
     code, _ = pr_plan(repo)
     assert code == 2
     assert merge_and_apply(repo).exit_code == 0
+    # Ten days pass on the API's clock (guardrails read "now" from its Date header).
+    admin(repo.world, "/_emulator/clock", {"advance_days": 10})
 
     # Another pull request plans a budget change...
     set_budget(repo, 650)

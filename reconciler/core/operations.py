@@ -1,0 +1,452 @@
+"""Step 6: the plan's changes as typed operations, one class per TikTok mutation.
+
+Pure data. An operation knows its endpoint and the body it sends; a parent (or a
+status target) is a ``Ref``: either the live id the plan saw, or the id of the
+create operation of the same plan that makes it, so a new ad under a live ad
+group, a new ad group under a live campaign and a whole new tree are one case.
+
+Every consumer reads the same operation: apply ``match``es on its type, explain
+renders it, drift reports it, the guardrails and the spend model judge it. The
+``action`` label is for display and the saved plan's readability; nothing
+dispatches on it. ``reason`` and ``notes`` are for display only, never drive apply.
+
+The closed set of types is ``OPERATION_TYPES``; a saved plan naming anything else
+(a "delete", say) is refused when it is read (see ``from_json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal
+
+from reconciler.core.addresses import Address, Kind
+from reconciler.core.diff import FieldChange
+from reconciler.core.kinds import KindSpec, spec
+
+Status = Literal["ENABLE", "DISABLE"]
+STATUSES: tuple[Status, ...] = ("ENABLE", "DISABLE")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A guardrail's word on an operation."""
+
+    rule: str
+    level: Literal["block", "warn", "ok"]
+    message: str
+    overridden: bool = False
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> bool:
+        return self.level == "block" and not self.overridden
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "overridden": self.overridden,
+            "numbers": self.numbers,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Verdict:
+        level = d["level"]
+        if level not in ("block", "warn", "ok"):
+            raise ValueError(f"unknown verdict level {level!r}")
+        return cls(d["rule"], level, d["message"], bool(d.get("overridden")), dict(d.get("numbers", {})))
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parent or a status target: live (its id is known) or made by an earlier create
+    of this plan (its id is known once that create has run)."""
+
+    live_id: str | None = None
+    created_by: str | None = None  # the op id of the create that makes it
+
+    def __post_init__(self) -> None:
+        if (self.live_id is None) == (self.created_by is None):
+            raise ValueError("a Ref is either live or created by this plan")
+
+    def to_json(self) -> dict[str, str]:
+        return {"live_id": self.live_id} if self.live_id is not None else {"created_by": str(self.created_by)}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Ref:
+        live, made = d.get("live_id"), d.get("created_by")
+        return cls(live_id=str(live) if live is not None else None, created_by=str(made) if made else None)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One object of a (possibly batched) status change."""
+
+    address: Address
+    ref: Ref
+
+    @property
+    def remote_id(self) -> str | None:
+        return self.ref.live_id
+
+    def to_json(self) -> dict[str, Any]:
+        return {"address_key": self.address.key(), **self.ref.to_json()}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Target:
+        return cls(Address.parse_key(d["address_key"]), Ref.from_json(d))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operation:
+    """What every operation has: where, why (display), what differs, and the verdicts."""
+
+    id: str = ""  # stable within a plan: "0001", ...
+    address: Address
+    fields: tuple[FieldChange, ...] = ()
+    reason: str = ""
+    spend_delta: float = 0.0
+    verdicts: tuple[Verdict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    action: ClassVar[str]  # the display label
+    type_name: ClassVar[str]  # the tag in the saved plan
+
+    @property
+    def kind(self) -> Kind:
+        return self.address.kind
+
+    @property
+    def spec(self) -> KindSpec:
+        return spec(self.kind)
+
+    @property
+    def remote_id(self) -> str | None:
+        """The live object this operation changes, if it changes one."""
+        return None
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return ()
+
+    @property
+    def status(self) -> str | None:
+        return None
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return ()
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """Creates of this plan that must finish first: derived from the refs."""
+        return tuple(dict.fromkeys(r.created_by for r in self.refs if r.created_by is not None))
+
+    @property
+    def blocked(self) -> bool:
+        return any(v.blocking for v in self.verdicts)
+
+    @property
+    def creates(self) -> bool:
+        """Makes a new object whose id later operations may need."""
+        return False
+
+    def with_id(self, op_id: str) -> Operation:
+        return replace(self, id=op_id)
+
+    # -- saved plan --
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type_name,
+            "action": self.action,
+            "kind": self.kind,
+            "address": str(self.address),
+            "address_key": self.address.key(),
+        }
+        d.update(self._own_json())
+        if self.fields:
+            d["fields"] = [f.to_json() for f in self.fields]
+        d["reason"] = self.reason
+        d["spend_delta"] = round(self.spend_delta, 2)
+        if self.verdicts:
+            d["verdicts"] = [v.to_json() for v in self.verdicts]
+        d["blocked"] = self.blocked
+        if self.depends_on:
+            d["depends_on"] = list(self.depends_on)
+        if self.notes:
+            d["notes"] = list(self.notes)
+        return d
+
+    def _own_json(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def _common(d: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "id": str(d["id"]),
+            "address": Address.parse_key(d["address_key"]),
+            "fields": tuple(FieldChange.from_json(f) for f in d.get("fields", [])),
+            "reason": str(d.get("reason", "")),
+            "spend_delta": float(d.get("spend_delta", 0.0)),
+            "verdicts": tuple(Verdict.from_json(v) for v in d.get("verdicts", [])),
+            "notes": tuple(str(n) for n in d.get("notes", [])),
+        }
+
+
+# ---- creates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Create(Operation):
+    body: dict[str, Any]  # the create body without advertiser, parent id and request_id
+    action: ClassVar[str] = "create"
+
+    @property
+    def creates(self) -> bool:
+        return True
+
+    @property
+    def endpoint(self) -> str:
+        return self.spec.create
+
+    @property
+    def name(self) -> str:
+        return str(self.body[self.spec.name_field])
+
+    def _own_json(self) -> dict[str, Any]:
+        return {"body": self.body}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateCampaign(_Create):
+    type_name: ClassVar[str] = "create_campaign"
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CreateCampaign:
+        return cls(**cls._common(d), body=dict(d["body"]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class _CreateChild(_Create):
+    parent: Ref
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.parent,)
+
+    def _own_json(self) -> dict[str, Any]:
+        return {"parent": self.parent.to_json(), "body": self.body}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateAdGroup(_CreateChild):
+    type_name: ClassVar[str] = "create_adgroup"
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CreateAdGroup:
+        return cls(**cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateAd(_CreateChild):
+    type_name: ClassVar[str] = "create_ad"
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CreateAd:
+        return cls(**cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]))
+
+
+Create = CreateCampaign | CreateAdGroup | CreateAd
+
+
+# ---- in-place changes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Update(Operation):
+    """``smart_plus/<kind>/update/`` with only the fields that differ."""
+
+    live_id: str
+    body: dict[str, Any]  # the changed fields, sent whole (TikTok replaces a field whole)
+    action: ClassVar[str] = "update"
+    type_name: ClassVar[str] = "update"
+
+    @property
+    def remote_id(self) -> str:
+        return self.live_id
+
+    @property
+    def endpoint(self) -> str:
+        return self.spec.update
+
+    def _own_json(self) -> dict[str, Any]:
+        return {"remote_id": self.live_id, "body": self.body}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Update:
+        return cls(**cls._common(d), live_id=str(d["remote_id"]), body=dict(d["body"]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Replace(Operation):
+    """An immutable field changed: rename the live object to ``<name> (replaced <plan>)``
+    and disable it (never delete it), then create the new one. Blocked unless ``--replace``."""
+
+    live_id: str
+    parent: Ref | None
+    body: dict[str, Any]  # the create body of the new object
+    action: ClassVar[str] = "replace"
+    type_name: ClassVar[str] = "replace"
+
+    @property
+    def remote_id(self) -> str:
+        return self.live_id
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.parent,) if self.parent is not None else ()
+
+    @property
+    def creates(self) -> bool:
+        return True
+
+    @property
+    def name(self) -> str:
+        return str(self.body[self.spec.name_field])
+
+    def _own_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"remote_id": self.live_id, "body": self.body}
+        if self.parent is not None:
+            d["parent"] = self.parent.to_json()
+        return d
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Replace:
+        parent = Ref.from_json(d["parent"]) if d.get("parent") else None
+        return cls(**cls._common(d), live_id=str(d["remote_id"]), parent=parent, body=dict(d["body"]))
+
+
+# ---- status -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class _StatusBatch(Operation):
+    batch: tuple[Target, ...]
+    to_status: Status
+
+    def __post_init__(self) -> None:
+        if not self.batch:
+            raise ValueError("a status operation needs at least one target")
+        if any(t.address.kind != self.address.kind for t in self.batch):
+            raise ValueError("a status batch is of one kind")
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self.batch
+
+    @property
+    def status(self) -> str:
+        return self.to_status
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(t.ref for t in self.batch)
+
+    @property
+    def endpoint(self) -> str:
+        return self.spec.status
+
+    def _own_json(self) -> dict[str, Any]:
+        return {"status": self.to_status, "targets": [t.to_json() for t in self.batch]}
+
+    @staticmethod
+    def _status(d: Mapping[str, Any]) -> Status:
+        s = d["status"]
+        if s not in STATUSES:
+            raise ValueError(f"status {s!r} is not one of {', '.join(STATUSES)} (the plan never deletes)")
+        return s  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetStatus(_StatusBatch):
+    """ENABLE or DISABLE up to 20 objects of one kind in one call."""
+
+    action: ClassVar[str] = "set_status"
+    type_name: ClassVar[str] = "set_status"
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> SetStatus:
+        return cls(
+            **cls._common(d),
+            batch=tuple(Target.from_json(t) for t in d["targets"]),
+            to_status=cls._status(d),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisableOrphans(_StatusBatch):
+    """Live objects no manifest declares, in a campaign with ``prune: true``: disabled, never deleted."""
+
+    action: ClassVar[str] = "disable"
+    type_name: ClassVar[str] = "disable_orphans"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.to_status != "DISABLE" or any(t.ref.live_id is None for t in self.batch):
+            raise ValueError("orphans are live objects, and are only disabled")
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DisableOrphans:
+        return cls(
+            **cls._common(d),
+            batch=tuple(Target.from_json(t) for t in d["targets"]),
+            to_status=cls._status(d),
+        )
+
+
+Op = CreateCampaign | CreateAdGroup | CreateAd | Update | Replace | SetStatus | DisableOrphans
+
+OPERATION_TYPES: dict[str, type[Op]] = {
+    t.type_name: t
+    for t in (CreateCampaign, CreateAdGroup, CreateAd, Update, Replace, SetStatus, DisableOrphans)
+}
+
+
+def create_type(kind: Kind) -> type[CreateCampaign] | type[CreateAdGroup] | type[CreateAd]:
+    return {"campaign": CreateCampaign, "adgroup": CreateAdGroup, "ad": CreateAd}[kind]
+
+
+def from_json(d: Mapping[str, Any]) -> Op:
+    """One operation of a saved plan; anything outside the closed set is refused."""
+    tag = d.get("type")
+    cls = OPERATION_TYPES.get(str(tag))
+    if cls is None:
+        raise ValueError(
+            f"operation {d.get('id')!r}: unknown type {tag!r} (smartplus applies only: "
+            + ", ".join(OPERATION_TYPES)
+            + ")"
+        )
+    op = cls.from_json(d)
+    expected = _CREATE_KIND.get(cls.type_name)
+    if expected is not None and op.kind != expected:
+        raise ValueError(f"operation {op.id}: a {cls.type_name} at a {op.kind} address")
+    return op
+
+
+_CREATE_KIND: dict[str, Kind] = {
+    CreateCampaign.type_name: "campaign",
+    CreateAdGroup.type_name: "adgroup",
+    CreateAd.type_name: "ad",
+}
+
+
+def with_verdicts(op: Op, verdicts: tuple[Verdict, ...]) -> Op:
+    return replace(op, verdicts=op.verdicts + verdicts)
+
+
+def with_spend(op: Op, delta: float) -> Op:
+    return replace(op, spend_delta=delta)
