@@ -382,9 +382,14 @@ def _message(exc: SmartplusError) -> str:
     return exc.summary + (f" ({'; '.join(exc.detail.splitlines())})" if exc.detail else "")
 
 
-def request_id(plan: Plan, address: Address) -> str:
-    """A 64-bit integer as a string, the same for the same plan and address."""
-    h = hashlib.sha256(f"{plan.plan_id}:{address.key()}".encode()).digest()
+def request_id(plan: Plan, op: CreateCampaign | CreateAdGroup | CreateAd | Replace) -> str:
+    """A 64-bit integer as a string, from what is created and where, not from the plan: so a
+    resumed apply, a retry after a lost answer, a second runner applying a copy of the plan and
+    a second plan for the same new object all send the same id, and TikTok lets only one of
+    them succeed ("If you retry requests with the same request ID multiple times, then only
+    one will succeed", D:1843312852800706)."""
+    key = json.dumps([plan.target, op.address.key(), op.body], sort_keys=True, default=str)
+    h = hashlib.sha256(key.encode()).digest()
     return str(int.from_bytes(h[:8], "big") & ((1 << 63) - 1))
 
 
@@ -505,7 +510,7 @@ class Applier:
             parent_id = self.resolve(parent)
             body[k.parent_field] = parent_id
         if c.kind in ("campaign", "adgroup"):
-            body["request_id"] = request_id(self.plan, c.address)
+            body["request_id"] = request_id(self.plan, c)
         if resumed:
             found = await self._lookup(c, parent_id)
             if found is not None:
@@ -523,12 +528,14 @@ class Applier:
                 duplicate = exc.info.code == DUPLICATE_REQUEST
                 if duplicate and attempt == 1 and not resumed:
                     # Our very first try of this request id, and TikTok has seen it: another
-                    # apply of this plan is creating the same object right now.
+                    # apply is creating this very object right now (or made it before, and it
+                    # was deleted since). Adopting it would race the other apply's children.
                     raise ApplyError(
-                        f"{c.address}: another apply of this plan created it concurrently "
-                        "(TikTok already had this create's request_id)",
+                        f"{c.address}: TikTok already had this create's request_id: another apply is "
+                        "creating the same object (or made it before, and it was deleted since)",
                         detail=exc.summary,
-                        hint="let the other apply finish; then `smartplus plan` shows what is left",
+                        hint="let the other apply finish, then `smartplus plan` shows what is left; "
+                        "if the object was deleted in Ads Manager, rename it in the manifest",
                     ) from exc
                 if not (exc.retryable or duplicate) or attempt >= CREATE_ATTEMPTS:
                     raise
