@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import business_api_client as sdk
+import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.emulator import BackgroundServer, create_app
+from reconciler.emulator.files_api import FilePart, parse_multipart
 from reconciler.emulator.seed import MANUAL_ADGROUPS
 
 from .helpers import ADV, BASE, ID_TT, NOW, Api, assert_error, video_creative
@@ -379,3 +383,19 @@ def test_sdk_multipart_upload_and_search(sdk_client: Any, tmp_path: Path) -> Non
         ADV, "demo-token", filtering=sdk.FilteringVideoAdSearch(video_ids=[video["video_id"]])
     )["data"]
     assert [v["signature"] for v in found["list"]] == [video["signature"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=2000), name=st.text(min_size=1, max_size=40).filter(lambda t: "\x00" not in t))
+def test_multipart_bodies_round_trip_exactly(data: bytes, name: str) -> None:
+    # Any bytes (CRLFs, dashes, boundary-like runs included) come back unchanged, as httpx sends them.
+    request = httpx.Request(
+        "POST",
+        "http://emulator/",
+        data={"advertiser_id": ADV, "file_name": name},
+        files={"video_file": ("clip.mp4", data, "video/mp4")},
+    )
+    parsed = parse_multipart(request.headers["content-type"], request.read())
+    part = parsed["video_file"]
+    assert isinstance(part, FilePart) and part.data == data and part.filename == "clip.mp4"
+    assert parsed["file_name"] == name and parsed["advertiser_id"] == ADV
