@@ -1,5 +1,5 @@
-"""Handlers of the endpoints around Smart+: pixels, identities, videos, advertiser info, and the legacy
-Smart+ (`/campaign/spc/*`) and manual `/campaign/get/` endpoints.
+"""Handlers of the endpoints around Smart+: pixels, identities, advertiser info, and the legacy Smart+
+(`/campaign/spc/*`) endpoints (the manual `/campaign/*` ones are in `manual`, the files in `files_api`).
 
 Reads the store (the legacy create writes). The legacy endpoints answer by TikTok's deprecation
 calendar, read against the emulator's clock: `/campaign/spc/create/` is refused from 2026-03-31, the
@@ -104,30 +104,6 @@ def identity_get(store: Store, token: str | None, query: Query, body: JSON | Non
     items, info = _page(identities, page, page_size)
     # The response key of /identity/get/ is NOT FOUND in the reference; TikTok's docs use identity_list.
     return {"identity_list": items, "page_info": info}
-
-
-def video_info(store: Store, token: str | None, query: Query, body: JSON | None) -> Any:
-    advertiser = authorize(store, token, query.text("advertiser_id"), smart_plus=False)
-    video_ids = query.array("video_ids", required=True)
-    assert video_ids is not None
-    if not 1 <= len(video_ids) <= 60:
-        raise param_error("video_ids", "Must contain between 1 and 60 items.")
-    out = []
-    for video_id in video_ids:
-        video = store.asset("video", str(video_id), advertiser["advertiser_id"])
-        if video is not None:
-            out.append(objects.public(video))
-    return {"list": out}
-
-
-def image_info(store: Store, token: str | None, query: Query, body: JSON | None) -> Any:
-    advertiser = authorize(store, token, query.text("advertiser_id"), smart_plus=False)
-    image_ids = query.array("image_ids", required=True)
-    assert image_ids is not None
-    if not 1 <= len(image_ids) <= 100:
-        raise param_error("image_ids", "Must contain between 1 and 100 items.")
-    found = [store.asset("image", str(i), advertiser["advertiser_id"]) for i in image_ids]
-    return {"list": [objects.public(image) for image in found if image is not None]}
 
 
 def advertiser_info(store: Store, token: str | None, query: Query, body: JSON | None) -> Any:
@@ -237,98 +213,12 @@ def spc_get(store: Store, token: str | None, query: Query, body: JSON | None) ->
     return {"list": [dict(r.data, operation_status=r.operation_status) for r in rows]}
 
 
-def manual_status_update(store: Store, token: str | None, query: Query, body: JSON | None) -> Any:
-    """Manual `/campaign/status/update/`, served here for legacy Smart+ campaigns only."""
-    raw = body or {}
-    advertiser = authorize(store, token, raw.get("advertiser_id"), smart_plus=False)
-    ids = raw.get("campaign_ids")
-    if not isinstance(ids, list) or not ids:
-        raise param_error("campaign_ids", "Field must be set to array")
-    status = raw.get("operation_status")
-    if status not in schema.STATUS_UPDATE:
-        raise param_error("operation_status", f"Must be one of: {', '.join(schema.STATUS_UPDATE)}.")
-    rows = store.get_many("legacy_campaign", [str(i) for i in ids])
-    if rows:
-        _offline(LEGACY_UPDATE_END, store.now(), "/campaign/status/update/ for legacy Smart+ campaigns")
-    for i, campaign_id in enumerate(ids):
-        row = rows.get(str(campaign_id))
-        if row is None or row.advertiser_id != advertiser["advertiser_id"]:
-            raise param_error(f"campaign_ids[{i}]", f"Campaign does not exist. campaign_id {campaign_id}.")
-    for row in rows.values():
-        if status == "DELETE":
-            row.deleted = row.self_deleted = True
-        else:
-            row.operation_status = str(status)
-        row.modify_time = store.now_str()
-        store.save(row)
-    return {"campaign_ids": [str(i) for i in ids], "status": status, "campaign_list": []}
-
-
-_MANUAL_NULLS = ("deep_bid_type", "roas_bid")
-
-
-def campaign_get_manual(store: Store, token: str | None, query: Query, body: JSON | None) -> Any:
-    """Manual `/campaign/get/`: upgraded and legacy Smart+ campaigns, with explicit nulls."""
-    advertiser = authorize(store, token, query.text("advertiser_id"), smart_plus=False)
-    page, page_size = query.paging(1000)
-    fields = _fields(query)
-    filtering = query.object("filtering") or {}
-    ids = _id_filter(filtering, "campaign_ids")
-    adv_id = advertiser["advertiser_id"]
-    want_deleted = filtering.get("primary_status") == "STATUS_DELETE"
-    items: list[tuple[str, JSON]] = []
-    for row in store.select("campaign", adv_id, ids=ids, deleted=want_deleted):
-        obj = objects.render_campaign(row)
-        obj.update(campaign_automation_type="UPGRADED_SMART_PLUS", is_smart_performance_campaign=False)
-        items.append((row.id, obj))
-    for row in store.select("legacy_campaign", adv_id, ids=ids, deleted=want_deleted):
-        obj = {
-            "advertiser_id": adv_id,
-            "campaign_id": row.id,
-            "campaign_name": row.data.get("campaign_name"),
-            "objective_type": row.data.get("objective_type"),
-            "budget": row.data.get("budget"),
-            "budget_mode": row.data.get("budget_mode"),
-            "operation_status": row.operation_status,
-            "secondary_status": "CAMPAIGN_STATUS_DELETE"
-            if row.deleted
-            else (
-                "CAMPAIGN_STATUS_DISABLE" if row.operation_status == "DISABLE" else "CAMPAIGN_STATUS_ENABLE"
-            ),
-            "campaign_type": "REGULAR_CAMPAIGN",
-            "create_time": row.create_time,
-            "modify_time": row.modify_time,
-            "campaign_automation_type": "SMART_PLUS",
-            "is_smart_performance_campaign": True,
-        }
-        items.append((row.id, obj))
-    for _, obj in items:
-        for key in _MANUAL_NULLS:
-            obj.setdefault(key, None)
-    name = filtering.get("campaign_name")
-    if isinstance(name, str):
-        items = [(i, o) for i, o in items if name.lower() in str(o.get("campaign_name", "")).lower()]
-    automation = filtering.get("campaign_automation_type")
-    if automation is not None:
-        items = [(i, o) for i, o in items if o["campaign_automation_type"] == automation]
-    smart = filtering.get("is_smart_performance_campaign")
-    if isinstance(smart, bool):
-        items = [(i, o) for i, o in items if o["is_smart_performance_campaign"] is smart]
-    items.sort(key=lambda pair: int(pair[0]), reverse=True)  # campaign_id descending (documented)
-    page_items, info = _page([o for _, o in items], page, page_size)
-    return {"list": [_project(o, fields) for o in page_items], "page_info": info}
-
-
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "pixel/list/"): pixel_list,
     ("GET", "pixel/event/stats/"): pixel_event_stats,
     ("GET", "identity/get/"): identity_get,
-    ("GET", "file/video/ad/info/"): video_info,
-    ("GET", "file/image/ad/info/"): image_info,
     ("GET", "advertiser/info/"): advertiser_info,
     ("POST", "campaign/spc/create/"): spc_create,
     ("POST", "campaign/spc/update/"): spc_update,
     ("GET", "campaign/spc/get/"): spc_get,
-    ("GET", "campaign/get/"): campaign_get_manual,
-    ("POST", "campaign/status/update/"): manual_status_update,
 }

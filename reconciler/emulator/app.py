@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import accounts, report, smart_plus
+from . import accounts, files_api, manual, report, smart_plus
 from .knobs import Knobs, Stats
 from .seed import load_seed
 from .store import Store
@@ -50,7 +50,13 @@ from .wire import (
 log = logging.getLogger(__name__)
 API_PREFIX = "/open_api/v1.3/"
 FAULT_HEADER = "x-emulator-fault"
-ROUTES: dict[tuple[str, str], smart_plus.Handler] = {**smart_plus.ROUTES, **accounts.ROUTES, **report.ROUTES}
+ROUTES: dict[tuple[str, str], smart_plus.Handler] = {
+    **smart_plus.ROUTES,
+    **accounts.ROUTES,
+    **report.ROUTES,
+    **manual.ROUTES,
+    **files_api.ROUTES,
+}
 
 
 class Emulator:
@@ -103,6 +109,7 @@ def _run_handler(
         # message are NOT FOUND in the reference.
         raise ApiError(ROUTE_NOT_FOUND, f"Route not found: {method} {API_PREFIX}{path}")
     _check_scope(emu, method, path, token)
+    files_api.promote_ready(emu.store)  # uploads whose processing delay has passed become usable
     return handler(emu.store, token, query, body)
 
 
@@ -167,7 +174,11 @@ async def _api(request: Request) -> Response:
     query = Query(dict(request.query_params))
     body: JSON | None = None
     try:
-        if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and content_type.lower().startswith("multipart/form-data"):
+            # Uploads by file (/file/*/ad/upload/) are multipart; their parts become the body's keys.
+            body = files_api.parse_multipart(content_type, await request.body())
+        elif request.method == "POST":
             raw = await request.body()
             if raw.strip():
                 try:
@@ -369,6 +380,20 @@ class ClockDateHeader:
         await self.app(scope, receive, send_with_date)
 
 
+async def _files(request: Request) -> Response:
+    """The processing delay of uploads: {"processing_delay_s": N} (emulator clock; 0 = none)."""
+    emu: Emulator = request.app.state.emulator
+    if request.method == "POST":
+        try:
+            body = await _admin_body(request)
+            if set(body) != {"processing_delay_s"}:
+                return _admin_error('expected {"processing_delay_s": N}')
+            files_api.set_processing_delay(emu.store, float(body["processing_delay_s"]))
+        except (ValueError, TypeError) as error:
+            return _admin_error(str(error))
+    return JSONResponse({"ok": True, "processing_delay_s": files_api.processing_delay(emu.store)})
+
+
 def create_app(
     db: str = ":memory:",
     seed: str | None = "demo",
@@ -404,6 +429,7 @@ def create_app(
             Route("/_emulator/token", _token, methods=["POST"]),
             Route("/_emulator/pixel", _pixel, methods=["POST"]),
             Route("/_emulator/legacy_campaign", _legacy_campaign, methods=["POST"]),
+            Route("/_emulator/files", _files, methods=["GET", "POST"]),
             Route("/open_api/v1.3/{path:path}", _api, methods=["GET", "POST"]),
         ],
     )

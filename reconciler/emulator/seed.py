@@ -186,6 +186,7 @@ def load_demo(store: Store) -> None:
             [(DEMO_MUSIC, {"music_id": DEMO_MUSIC, "file_name": "demo-track.mp3", "duration": 30.0})],
         )
         store.meta_set("seed", "demo")
+        load_demo_manual(store)
 
 
 _SCALE = re.compile(r"^scale:(\d+)x(\d+)x(\d+)$")
@@ -283,3 +284,142 @@ def load_seed(store: Store, seed: str | None) -> None:
     if match is None:
         raise ValueError(f"unknown seed {seed!r}: expected 'demo' or 'scale:CxGxA'")
     load_scale(store, int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+# ---------------------------------------------------------------------- demo: manual campaigns
+
+# Manual Web Conversions campaigns of the demo advertiser (docs/emulator.md), with fixed ids and times:
+# an importer and a cutover to Upgraded Smart+ are tested against them.
+MANUAL_EVERGREEN = "1870000000000000001"
+MANUAL_RETARGETING = "1870000000000000002"
+MANUAL_ADGROUPS = ("1871000000000000001", "1871000000000000002", "1871000000000000003")
+MANUAL_ADS = (
+    "1872000000000000001",
+    "1872000000000000002",
+    "1872000000000000003",
+    "1872000000000000004",
+    "1872000000000000005",
+)
+MANUAL_AUDIENCE = "7400000000000000001"  # a custom audience id (the emulator has no audience API)
+CANADA = "6251999"
+
+
+def _manual_creative(n: int, name: str, text: str, url: str) -> JSON:
+    """A Spark-style video ad: the TT_USER identity, demo video n and its cover image n, both of which
+    a Smart+ creative can reuse (`video_info.video_id`, `image_info[0].web_uri`)."""
+    return {
+        "ad_name": name,
+        "ad_format": "SINGLE_VIDEO",
+        "identity_type": "TT_USER",
+        "identity_id": DEMO_IDENTITY_TT,
+        "video_id": DEMO_VIDEOS[n - 1],
+        "image_ids": [DEMO_IMAGES[n - 1]],
+        "ad_text": text,
+        "call_to_action": "SHOP_NOW",
+        "landing_page_url": url,
+        "utm_params": [{"key": "utm_source", "value": "tiktok"}],
+    }
+
+
+def load_demo_manual(store: Store) -> None:
+    """`Manual Evergreen US` (CBO daily budget, two ad groups of two ads) and `Manual Retargeting CA`
+    (budget per ad group, manual targeting, one ad group, one ad), both enabled."""
+    from . import manual  # here, not at the top: manual imports smart_plus, which seed need not
+
+    identity = store.asset("identity", DEMO_IDENTITY_TT, DEMO_ADVERTISER)
+    t1, t2 = "2026-06-01 00:00:00", "2026-09-01 00:00:00"
+    evergreen = manual.create_campaign(
+        store,
+        {
+            "advertiser_id": DEMO_ADVERTISER,
+            "campaign_name": "Manual Evergreen US",
+            "objective_type": "WEB_CONVERSIONS",
+            "budget_optimize_on": True,
+            "budget_mode": "BUDGET_MODE_DAY",
+            "budget": 300,
+        },
+        campaign_id=MANUAL_EVERGREEN,
+        now=t1,
+    )
+    conversion: JSON = {
+        "advertiser_id": DEMO_ADVERTISER,
+        "promotion_type": "WEBSITE",
+        "optimization_goal": "CONVERT",
+        "optimization_event": "SHOPPING",
+        "pixel_id": DEMO_PIXEL,
+        "billing_event": "OCPM",
+        "bid_type": "BID_TYPE_NO_BID",
+        "schedule_type": "SCHEDULE_FROM_NOW",
+        "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
+    }
+    broad = manual.create_adgroup(
+        store,
+        {
+            **conversion,
+            "adgroup_name": "Evergreen US - Broad",
+            "schedule_start_time": t1,
+            "location_ids": ["6252001"],
+            "auto_targeting_enabled": True,
+        },
+        evergreen,
+        adgroup_id=MANUAL_ADGROUPS[0],
+        now=t1,
+    )
+    older = manual.create_adgroup(
+        store,
+        {
+            **conversion,
+            "adgroup_name": "Evergreen US - 25+",
+            "schedule_start_time": t1,
+            "location_ids": ["6252001"],
+            "age_groups": ["AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100"],
+        },
+        evergreen,
+        adgroup_id=MANUAL_ADGROUPS[1],
+        now=t1,
+    )
+    url = "https://shop.example.com/evergreen"
+    for group, (n1, n2), (a1, a2) in ((broad, (1, 2), MANUAL_ADS[0:2]), (older, (3, 4), MANUAL_ADS[2:4])):
+        for n, ad_id in ((n1, a1), (n2, a2)):
+            creative = _manual_creative(n, f"Evergreen UGC {n}", f"Everyday essentials, ad {n}", url)
+            manual.create_ad(store, creative, group, identity, ad_id=ad_id, now=t1)
+    retargeting = manual.create_campaign(
+        store,
+        {
+            "advertiser_id": DEMO_ADVERTISER,
+            "campaign_name": "Manual Retargeting CA",
+            "objective_type": "WEB_CONVERSIONS",
+            "budget_mode": "BUDGET_MODE_INFINITE",
+        },
+        campaign_id=MANUAL_RETARGETING,
+        now=t2,
+    )
+    cart = manual.create_adgroup(
+        store,
+        {
+            **conversion,
+            "adgroup_name": "Retargeting CA - Cart abandoners",
+            "optimization_event": "ON_WEB_CART",
+            "placement_type": "PLACEMENT_TYPE_NORMAL",
+            "placements": ["PLACEMENT_TIKTOK"],
+            "budget_mode": "BUDGET_MODE_DAY",
+            "budget": 80,
+            "schedule_start_time": t2,
+            "location_ids": [CANADA],
+            "age_groups": ["AGE_25_34", "AGE_35_44"],
+            "gender": "GENDER_FEMALE",
+            "languages": ["en", "fr"],
+            "audience_ids": [MANUAL_AUDIENCE],
+            "operating_systems": ["IOS"],
+        },
+        retargeting,
+        adgroup_id=MANUAL_ADGROUPS[2],
+        now=t2,
+    )
+    creative = _manual_creative(
+        5,
+        "Retargeting cart reminder",
+        "Still thinking it over? Free shipping in Canada.",
+        "https://shop.example.com/ca/cart",
+    )
+    manual.create_ad(store, creative, cart, identity, ad_id=MANUAL_ADS[4], now=t2)
