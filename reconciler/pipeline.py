@@ -21,10 +21,10 @@ from reconciler import __version__
 from reconciler.adapters import apply as apply_mod
 from reconciler.adapters import fetch, files
 from reconciler.adapters.api import TikTokClient
-from reconciler.adapters.facts import fetch_facts
-from reconciler.core import guardrails, planner
-from reconciler.core.live import LiveAccount
-from reconciler.core.plan import Plan
+from reconciler.adapters.facts import fetch_facts, review_reasons
+from reconciler.core import guardrails, health, planner
+from reconciler.core.live import LiveAccount, Matching
+from reconciler.core.plan import Note, Plan
 from reconciler.errors import Location, ManifestError, Problem, SmartplusError
 
 
@@ -111,6 +111,7 @@ async def make_plan(
         target=dict(client.target),
     )
     draft = planner.draft(loaded.manifests, live, options)
+    draft.notes.extend(await review_health(client, draft.ctx.matching))
     spend_of, pixels_of = guardrails.facts_needed(draft.changes, draft.ctx.matching)
     facts = await fetch_facts(
         client, live, now, manifests=loaded.manifests, spend_of=spend_of, pixels_of=pixels_of
@@ -166,6 +167,20 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
 
 def _parse(rendered: files.RenderedSet, advertisers: Sequence[str]) -> files.LoadedManifests:
     return filter_advertisers(files.parse(rendered), advertisers, [r.file for r in rendered.rendered])
+
+
+async def review_health(client: TikTokClient, matching: Matching) -> list[Note]:
+    """Health notes of the managed ads (review pending or rejected), with TikTok's reasons for
+    the rejected ones: one review_info read per 100 rejected ads, none when there are none."""
+    rejected = health.rejected_ids(matching)
+    reasons: dict[str, list[str]] = {}
+    by_adv: dict[str, list[str]] = {}
+    for o in matching.matched.values():
+        if o.id in set(rejected):
+            by_adv.setdefault(o.advertiser_id, []).append(o.id)
+    for adv, ids in sorted(by_adv.items()):
+        reasons.update(await review_reasons(client, adv, ids))
+    return health.notes(matching, reasons)
 
 
 def check_overrides(overrides: Sequence[str]) -> None:

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from reconciler.adapters import fetch
 from reconciler.adapters.api import TikTokClient
+from reconciler.adapters.facts import review_reasons
+from reconciler.core import health
+from reconciler.core.live import match
 from reconciler.core.manifests import Manifest
 from reconciler.errors import ApiError
 
@@ -325,5 +329,36 @@ async def run_doctor(
     ids = sorted(set(advertisers) | {m.campaign.advertiser_id for m in manifests})
     checks: list[Check] = []
     for adv in ids:
-        checks.extend(await check_advertiser(client, adv, manifests, now))
+        found = await check_advertiser(client, adv, manifests, now)
+        checks.extend(found)
+        if all(c.ok for c in found if c.name.startswith(("advertiser", "token"))):
+            checks.extend(await check_reviews(client, adv, manifests))
     return checks
+
+
+async def check_reviews(
+    client: TikTokClient, advertiser_id: str, manifests: Sequence[Manifest]
+) -> list[Check]:
+    """Rejected ads of the managed campaigns, with TikTok's reasons (ads in review are fine)."""
+    mine = [m for m in manifests if m.campaign.advertiser_id == advertiser_id]
+    if not mine:
+        return []
+    try:
+        live = await fetch.fetch_live(client, mine, legacy=False)
+    except ApiError as exc:
+        return [Check(False, "ad review", f"could not read the ads ({exc.info.code} {exc.info.message})")]
+    matching = match(mine, live)
+    rejected = health.rejected_ids(matching)
+    if not rejected:
+        return [Check(True, "ad review", "no managed ad is rejected")]
+    reasons = await review_reasons(client, advertiser_id, rejected)
+    notes = [n for n in health.notes(matching, reasons) if n.remote_id in set(rejected)]
+    return [
+        Check(
+            False,
+            f"ad review {n.address}",
+            n.message.split(". Fix", 1)[0],
+            "fix the creative or text in the manifest, then plan and apply",
+        )
+        for n in notes
+    ]

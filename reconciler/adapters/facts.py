@@ -357,3 +357,31 @@ def _pixel_facts(
         stats_known=counts is not None,
         activity_status=str(row["activity_status"]) if row.get("activity_status") else None,
     )
+
+
+REVIEW_INFO = "smart_plus/ad/review_info/"
+REVIEW_IDS_MAX = 100  # smart_plus_ad_ids: at most 100 (D:1843317465695233)
+
+
+async def review_reasons(
+    client: TikTokClient, advertiser_id: str, ad_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """TikTok's reasons for rejected ads, in calls of 100 ids. A failed read leaves them out
+    (the note then points at Ads Manager): review health never blocks a plan."""
+    from reconciler.core import health
+
+    infos: list[dict[str, Any]] = []
+    for chunk in _chunks(list(ad_ids), REVIEW_IDS_MAX):
+        try:
+            data = await client.get(
+                REVIEW_INFO,
+                {
+                    "advertiser_id": advertiser_id,
+                    "smart_plus_ad_ids": chunk,
+                    "extra_info_setting": {"include_reject_info": True},
+                },
+            )
+        except ApiError:
+            continue
+        infos.extend(data.get("smart_plus_ad_review_infos") or [])
+    return health.reasons_of(infos)

@@ -102,6 +102,12 @@ def drift_report(plan: Plan, *, include_unmanaged: bool = False) -> dict[str, An
         "advertiser_ids": plan.advertiser_ids,
         "items": items,
         "signature": _sig(sorted(i["signature"] for i in items)) if items else None,
+        # Review health is not drift: reported beside it, never in the signature or the exit code.
+        "health": [
+            {"address": n.address, "remote_id": n.remote_id, "message": n.message}
+            for n in plan.notes
+            if n.kind == "health"
+        ],
         "stats": plan.stats,
     }
     if include_unmanaged:
@@ -130,6 +136,9 @@ def drift_text(report: dict[str, Any]) -> list[str]:
                 lines.append(f"  ? {i['address']}{rid}: in the account, in no manifest  [{i['signature']}]")
     for u in report.get("unmanaged", []):
         lines.append(f"  unmanaged: {u['address']} ({u['remote_id']})")
+    if report.get("health"):
+        lines.append(f"Review health (not drift): {len(report['health'])} ad(s)")
+        lines.extend(f"  ! {h['address']} ({h['remote_id']}): {h['message']}" for h in report["health"])
     return lines
 
 
@@ -143,4 +152,8 @@ def drift_markdown(report: dict[str, Any]) -> str:
             for i in report["items"]
         )
         body = "| type | object | field | live | manifest | signature |\n|---|---|---|---|---|---|\n" + rows
+    if report.get("health"):
+        body += "\n\n**Review health** (not drift):\n\n" + "\n".join(
+            f"- `{h['address']}` ({h['remote_id']}): {h['message']}" for h in report["health"]
+        )
     return f"### smartplus drift\n\n{body}\n\n<!-- smartplus-drift-signature: {report['signature']} -->\n"
