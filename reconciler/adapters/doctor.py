@@ -331,7 +331,8 @@ async def run_doctor(
     for adv in ids:
         found = await check_advertiser(client, adv, manifests, now)
         checks.extend(found)
-        if all(c.ok for c in found if c.name.startswith(("advertiser", "token"))):
+        # The ads can be read only when the advertiser, Smart+ and the app's permissions are fine.
+        if all(c.ok for c in found if c.name.startswith(("advertiser", "token", "Smart+", "permission"))):
             checks.extend(await check_reviews(client, adv, manifests))
     return checks
 
