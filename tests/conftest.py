@@ -30,6 +30,21 @@ ADVERTISER = "7000000000000000001"
 T = TypeVar("T")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_apply_locks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apply locks live in one folder per machine user; this test run keeps its own, so that
+    another test run on the machine (another checkout, a CI job) does not hold ours."""
+    import os
+
+    old = os.environ.get("SMARTPLUS_LOCK_DIR")
+    os.environ["SMARTPLUS_LOCK_DIR"] = str(tmp_path_factory.mktemp("locks"))
+    yield
+    if old is None:
+        os.environ.pop("SMARTPLUS_LOCK_DIR", None)
+    else:
+        os.environ["SMARTPLUS_LOCK_DIR"] = old
+
+
 @dataclass
 class World:
     """One emulator and helpers to run the pipeline against it."""
