@@ -59,6 +59,75 @@ def build_campaign(body: JSON, campaign_id: str, now: str) -> JSON:
     return obj
 
 
+# Targeting fields TikTok honours per targeting mode (DOC:1843314887930946; DOC:1847839827327106). Fields
+# outside the mode are "silently ignored, with no error": the emulator drops them (not stored, not echoed).
+# The API reference lists operating_systems among the automatic audience controls; the appendix table
+# omits it: the emulator follows the API reference.
+AUTOMATIC_CONTROLS = frozenset(
+    {
+        "location_ids",
+        "zipcode_ids",
+        "spc_audience_age",
+        "languages",
+        "operating_systems",
+        "excluded_audience_ids",
+    }
+)
+AUTOMATIC_SUGGESTIONS = frozenset(
+    {
+        "age_groups",
+        "gender",
+        "audience_ids",
+        "interest_category_ids",
+        "interest_keyword_ids",
+        "purchase_intention_keyword_ids",
+        "actions",
+    }
+)
+MANUAL_TARGETING = frozenset(
+    {
+        "location_ids",
+        "zipcode_ids",
+        "age_groups",
+        "gender",
+        "languages",
+        "audience_ids",
+        "excluded_audience_ids",
+        "included_pangle_audience_package_ids",
+        "excluded_pangle_audience_package_ids",
+        "interest_category_ids",
+        "interest_keyword_ids",
+        "purchase_intention_keyword_ids",
+        "actions",
+        "smart_interest_behavior_enabled",
+        "smart_audience_enabled",
+        "spending_power",
+        "household_income",
+        "operating_systems",
+        "min_android_version",
+        "min_ios_version",
+        "device_model_ids",
+        "network_types",
+        "carrier_ids",
+        "isp_ids",
+        "device_price_ranges",
+        "saved_audience_id",
+    }
+)
+
+
+def honoured_targeting_fields(mode: str, suggestions: bool) -> frozenset[str]:
+    if mode == "MANUAL":
+        return MANUAL_TARGETING
+    return AUTOMATIC_CONTROLS | AUTOMATIC_SUGGESTIONS if suggestions else AUTOMATIC_CONTROLS
+
+
+def honoured_targeting(spec: JSON, mode: str, suggestions: bool) -> JSON:
+    """The part of a targeting_spec that TikTok keeps in this mode; the rest is ignored."""
+    keep = honoured_targeting_fields(mode, suggestions)
+    return {k: v for k, v in spec.items() if k in keep}
+
+
 def targeting_defaults(spec: JSON) -> JSON:
     out: JSON = {k: copy.deepcopy(v) for k, v in spec.items() if v is not None}
     out.setdefault("spc_audience_age", "OVER_EIGHTEEN")
@@ -79,8 +148,14 @@ def build_adgroup(body: JSON, adgroup_id: str, campaign: JSON, now: str) -> JSON
     ):
         obj["placement_type"] = "PLACEMENT_TYPE_AUTOMATIC"
         obj["placements"] = list(ALL_PLACEMENTS)
-    obj["targeting_spec"] = targeting_defaults(obj.get("targeting_spec") or {})
     obj.setdefault("targeting_optimization_mode", "AUTOMATIC")
+    obj["targeting_spec"] = targeting_defaults(
+        honoured_targeting(
+            obj.get("targeting_spec") or {},
+            str(obj["targeting_optimization_mode"]),
+            bool(obj.get("suggestion_audience_enabled", False)),
+        )
+    )
     obj.setdefault("bid_type", "BID_TYPE_NO_BID")
     obj.setdefault("conversion_bid_price", 0)
     goal = obj.get("optimization_goal")
@@ -166,8 +241,16 @@ def build_ad(body: JSON, ad_id: str, adgroup: JSON, material_ids: list[str], now
 
 
 def is_spark_creative(creative: JSON) -> bool:
+    """Spark: a Spark identity or a TikTok post in creative_info. A creative without an identity of its
+    own (the non-Spark identity in ad_configuration) or with the legacy CUSTOMIZED_USER is non-Spark."""
     info = creative.get("creative_info") or {}
     return info.get("identity_type") in SPARK_IDENTITIES or bool(info.get("tiktok_item_id"))
+
+
+def is_push_creative(creative: JSON) -> bool:
+    """Spark Push: a Spark identity with uploaded material (video or images), no TikTok post."""
+    info = creative.get("creative_info") or {}
+    return info.get("identity_type") in SPARK_IDENTITIES and not info.get("tiktok_item_id")
 
 
 # ---------------------------------------------------------------------- read-time rendering

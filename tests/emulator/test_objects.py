@@ -207,6 +207,7 @@ def test_updates(api: Api) -> None:
             {
                 "advertiser_id": ADV,
                 "adgroup_id": group,
+                "targeting_optimization_mode": "MANUAL",
                 "targeting_spec": {"location_ids": ["6252001", "2635167"], "gender": "GENDER_FEMALE"},
             },
         )

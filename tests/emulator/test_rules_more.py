@@ -45,28 +45,6 @@ def test_optimization_event_for_non_pixel_goals(api: Api) -> None:
     assert api.post("smart_plus/adgroup/create/", {**body, "optimization_event": None})["code"] == 0
 
 
-def test_custom_identity_refused_for_new_accounts(api: Api) -> None:
-    store = api.app.state.emulator.store
-    advertiser = store.advertiser(ADV)
-    advertiser["create_time"] = 1768435200  # 2026-01-15 00:00:00 UTC
-    store.put_advertiser(advertiser)
-    group = api.adgroup(api.campaign()["campaign_id"])["adgroup_id"]
-    answer = api.post("smart_plus/ad/create/", ad_body(group))
-    assert_error(
-        answer,
-        40002,
-        "creative_list[0].creative_info.identity_type: Custom identity (CUSTOMIZED_USER) is not supported on "
-        "the TikTok placement for ad accounts created on or after 2026-01-15.",
-    )
-    # Pangle-only delivery is unaffected.
-    other = api.adgroup(
-        api.campaign(campaign_name="pangle")["campaign_id"],
-        placement_type="PLACEMENT_TYPE_NORMAL",
-        placements=["PLACEMENT_PANGLE"],
-    )["adgroup_id"]
-    assert api.post("smart_plus/ad/create/", ad_body(other))["code"] == 0
-
-
 def test_adgroup_update_schedule_and_dayparting(api: Api) -> None:
     group = api.adgroup(api.campaign()["campaign_id"])["adgroup_id"]
 
@@ -113,6 +91,8 @@ AD_LIMITS = [
                         "ad_format": "CAROUSEL_ADS",
                         "image_info": [{"web_uri": "i10000000000000001"}],
                         "music_info": {"music_id": "m9"},
+                        "identity_type": "TT_USER",
+                        "identity_id": "7200000000000000002",
                     }
                 }
             ]
