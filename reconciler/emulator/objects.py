@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from . import review_state
 from .store import Row
 from .wire import JSON, TIME_FMT, drop_nulls
 
@@ -306,9 +307,9 @@ def ad_secondary(row: Row, adgroup: Row | None, campaign: Row | None, now: dt.da
         return "AD_STATUS_CAMPAIGN_DISABLE"
     if adgroup is not None and adgroup.operation_status == "DISABLE":
         return "AD_STATUS_ADGROUP_DISABLE"
-    created = _parse(row.create_time)
-    if created is not None and now < created + AD_REVIEW:
-        return "AD_STATUS_AUDIT"
+    review = review_state.secondary(row.data, row.create_time, now)  # ad review (review_state.py)
+    if review is not None:
+        return review
     if adgroup is not None:
         end = _parse(adgroup.data.get("schedule_end_time"))
         if end is not None and end <= now:
@@ -342,6 +343,7 @@ def render_adgroup(row: Row, campaign: Row | None, live_ads: int, now: dt.dateti
 
 def render_ad(row: Row, adgroup: Row | None, campaign: Row | None, now: dt.datetime) -> JSON:
     out = dict(row.data)
+    out.pop(review_state.KEY, None)
     out["operation_status"] = row.operation_status
     out["modify_time"] = row.modify_time
     if adgroup is not None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import objects, schema
+from . import objects, review_state, schema
 from .store import Row, Store
 from .wire import (
     DUPLICATED_REQUEST,
@@ -1325,6 +1325,7 @@ def ad_create(store: Store, token: str | None, query: Query, body: JSON | None) 
         material_ids = store.next_ids("material", len(data["creative_list"]))
         now = store.now_str()
         obj = objects.build_ad(data, ad_id, adgroup.data, material_ids, now)
+        review_state.start(store, obj, now)  # a new ad is pending review
         store.insert_objects([objects.row("ad", obj, now)])
         row = store.get("ad", ad_id)
     assert row is not None
@@ -1364,6 +1365,7 @@ def ad_update(store: Store, token: str | None, query: Query, body: JSON | None) 
         if not merged.get("ad_name"):
             merged["ad_name"] = row.id
         merged["modify_time"] = now
+        review_state.restart(store, row.data, merged, now)  # an edit is reviewed again
         row.data = merged
         row.modify_time = now
         store.save(row)
