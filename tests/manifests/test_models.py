@@ -35,7 +35,7 @@ def test_all_manifests_validate_without_values(monkeypatch: pytest.MonkeyPatch) 
     loaded = load(["manifests/"])
     names = {m.campaign.campaign_name for m in loaded.manifests}
     assert {"Spring Sale US", "Evergreen US", "Evergreen GB", "Evergreen DE", "Funnel test US"} <= names
-    assert {"Holiday lookbook US", "Holiday lookbook CA", "Creator boost US"} <= names
+    assert {"Holiday lookbook US", "Holiday lookbook CA", "Creator boost US", "Pangle reach US"} <= names
 
 
 def test_examples_cover_what_they_promise(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,8 +48,24 @@ def test_examples_cover_what_they_promise(monkeypatch: pytest.MonkeyPatch) -> No
     assert len({g.optimization_event for g in funnel.adgroups}) == 3
     carousel = by_name["Holiday lookbook US"].adgroups[0].ads[0].creative_list or []
     assert carousel[0].creative_info.ad_format == "CAROUSEL_ADS"
-    spark = by_name["Creator boost US"].adgroups[0].ads[0].creative_list or []
-    assert {c.creative_info.identity_type for c in spark} == {"TT_USER"}
+    assert (
+        carousel[0].creative_info.music_info is not None
+        and carousel[0].creative_info.identity_type == "TT_USER"
+    )
+    pull = by_name["Creator boost US"].adgroups[0].ads[0].creative_list or []
+    assert {c.creative_info.identity_type for c in pull} == {"TT_USER"}
+    assert all(c.creative_info.tiktok_item_id for c in pull)
+    pangle = by_name["Pangle reach US"].adgroups[0]
+    assert pangle.placements == ["PLACEMENT_PANGLE"] and not pangle.tiktok_placement
+    conf = pangle.ads[0].ad_configuration
+    assert conf is not None and conf.identity_type == "CUSTOMIZED_USER"
+    # Every other ad of the examples is a Spark ad with a dynamic CTA (TikTok's current model).
+    for c in by_name.values():
+        for g in c.adgroups:
+            for ad in g.ads:
+                if g.tiktok_placement:
+                    assert ad.ad_configuration is not None and ad.ad_configuration.call_to_action_id
+                    assert not ad.call_to_action_list
 
 
 def test_schema_file_is_fresh() -> None:
@@ -176,7 +192,7 @@ def test_classify_automatic() -> None:
         ("targeting_spec.actions", "suggestion"),
         ("targeting_spec.audience_ids", "suggestion"),
         ("targeting_spec.excluded_audience_ids", "control"),
-        ("targeting_spec.gender", "manual"),
+        ("targeting_spec.gender", "suggestion"),
         ("targeting_spec.interest_category_ids", "suggestion"),
         ("targeting_spec.languages", "control"),
         ("targeting_spec.location_ids", "control"),
