@@ -76,6 +76,65 @@ PORTFOLIO_TYPES = (
     "SUPER_LIKE",
     "WEB_INFO_CARD",
 )
+# The fields of a portfolio_content item (Y:creative_portfolio_create), and the defaults it declares.
+ITEM_FIELDS = frozenset(
+    [
+        "ad_text",
+        "advanced_audio_info",
+        "advanced_gesture_icon",
+        "advanced_gesture_image",
+        "advanced_interact_shape",
+        "advanced_interact_type",
+        "app_id",
+        "asset_content",
+        "asset_ids",
+        "badge_image_info",
+        "badge_position",
+        "badge_show_time",
+        "call_to_action",
+        "call_to_action_text",
+        "card_image_index",
+        "card_show_price",
+        "card_tags",
+        "card_type",
+        "catalog_authorized_bc_id",
+        "catalog_id",
+        "category_label",
+        "country_code",
+        "description",
+        "display_price_enabled",
+        "dynamic_format",
+        "gesture_type",
+        "identity_authorized_bc_id",
+        "identity_id",
+        "identity_type",
+        "image_id",
+        "image_optimization_enabled",
+        "interactive_music_id",
+        "item_group_ids",
+        "layouts",
+        "mobile_app_id",
+        "pop_up_window_image_id",
+        "primary_text",
+        "product_set_id",
+        "product_source",
+        "product_specific_type",
+        "profile_image",
+        "secondary_text",
+        "selling_points",
+        "showcase_products",
+        "sku_ids",
+        "slide_dimension",
+        "slide_length",
+        "sticker_param",
+        "store_authorized_bc_id",
+        "store_id",
+        "tags",
+        "title",
+        "vertical_video_strategy",
+    ]
+)
+ITEM_DEFAULTS = {"dynamic_format": "UNSET", "product_specific_type": "UNSET"}
 # Types the list endpoint may filter by (D:1766324010279938): CTA is not among them.
 LIST_TYPES = tuple(t for t in PORTFOLIO_TYPES if t != "CTA")
 
@@ -161,8 +220,14 @@ def cta_recommend(store: Store, token: str | None, query: Query, body: JSON | No
 def _portfolio_item(store: Store, adv_id: str, item: Any, path: str) -> JSON:
     if not isinstance(item, dict):
         raise param_error(path, "Must be an object.")
-    for key in item:
-        if key not in ("asset_content", "asset_ids"):
+    for key, value in item.items():
+        if key in ("asset_content", "asset_ids"):
+            continue
+        if key not in ITEM_FIELDS:
+            raise param_error(f"{path}.{key}", "Unknown field.")
+        # The SDK's body model always sends its two defaults (dynamic_format and product_specific_type
+        # UNSET): a field of another portfolio type is refused only when it is actually set.
+        if value is not None and value != ITEM_DEFAULTS.get(key):
             raise param_error(f"{path}.{key}", "Not supported when creative_portfolio_type is CTA.")
     content = item.get("asset_content")
     if content is None:

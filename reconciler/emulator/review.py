@@ -320,7 +320,6 @@ def decide(store: Store, body: JSON) -> JSON:
         row.data[review_state.KEY] = review
     review_state.settle(review, now)
     materials = body.get("ad_material_ids")
-    targets: list[str] = []
     if materials is not None:
         known = {m for m, _ in _materials(row, review)} | set(review_state.material_ids(row.data))
         if not isinstance(materials, list) or not materials or not all(isinstance(m, str) for m in materials):
@@ -328,7 +327,6 @@ def decide(store: Store, body: JSON) -> JSON:
         for material_id in materials:
             if material_id not in known:
                 raise ValueError(f"ad_material_id {material_id} is not a creative of ad {ad_id}")
-        targets = [_parent_of(review, m) for m in materials]
     appealing = review.get("appeal_status") == "APPEALING"
     if decision == "approve":
         review.update(
@@ -338,11 +336,12 @@ def decide(store: Store, body: JSON) -> JSON:
             review["appeal_status"] = "APPEAL_SUCCESSFUL"
     elif decision == "reject":
         assert isinstance(reasons, list)
-        creative_ids = set(review_state.material_ids(row.data))
-        if targets and set(targets) < creative_ids:
-            rejected = dict(review.get("rejected_materials") or {})
-            for material_id in materials or []:
-                rejected[material_id] = {"reasons": list(reasons), "suggestion": suggestion}
+        rejected = dict(review.get("rejected_materials") or {})
+        for material_id in materials or []:
+            rejected[material_id] = {"reasons": list(reasons), "suggestion": suggestion}
+        review_ids = [m for m, _ in _materials(row, review)]
+        covered = all(m in rejected or _parent_of(review, m) in rejected for m in review_ids)
+        if materials and not covered:
             review.update(state="APPROVED", rejected_materials=rejected)
         else:
             review.update(
