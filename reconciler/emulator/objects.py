@@ -207,7 +207,10 @@ def build_creative(creative: JSON, material_id: str) -> JSON:
     info: JSON = {
         k: copy.deepcopy(v) for k, v in (creative.get("creative_info") or {}).items() if v is not None
     }
-    info.setdefault("identity_authorized_bc_id", "0")
+    if "identity_type" in info:
+        # Non-BC identities answer "0" (DOC:1843317390059522 example); a non-Spark creative has no
+        # identity of its own (it is in ad_configuration), so nothing is added there.
+        info.setdefault("identity_authorized_bc_id", "0")
     if "tiktok_item_id" not in info:
         info.setdefault("material_name", "")
     if isinstance(info.get("video_info"), dict):

@@ -812,6 +812,34 @@ def test_ad_update_rules(world: World) -> None:
         update(ad_text_list=[{"ad_text": "t"}] * 6), 40002, "ad_text_list: Must contain at most 5 items."
     )
     assert_error(update(creative_list=[]), 40002, "creative_list: Must contain between 1 and 50 items.")
+    # The creative model holds on update too (D:1843317390059522).
+    no_cover = video_creative(2)
+    del no_cover["creative_info"]["image_info"]
+    assert_error(
+        update(creative_list=[no_cover]),
+        40002,
+        "creative_list[0].creative_info.image_info: Required for a single video: the cover image "
+        "(image_info[0].web_uri).",
+    )
+    assert_error(
+        update(ad_configuration={"dark_post_status": "OFF"}),
+        40002,
+        "ad_configuration.call_to_action_id: Required for Spark ads on TikTok or automatic placement: a CTA "
+        "portfolio id (/creative/cta/recommend/, then /creative/portfolio/create/).",
+    )
+    assert_error(
+        update(ad_configuration={"identity_type": "CUSTOMIZED_USER", "identity_id": ID_CUSTOM}),
+        40002,
+        "ad_configuration.identity_type: Custom Identity (CUSTOMIZED_USER) ads are no longer supported on "
+        "automatic placement or on placements that include TikTok; use a Spark identity (TT_USER, BC_AUTH_TT "
+        "or AUTH_CODE) in creative_info, or deliver the ad group to Pangle and/or Global App Bundle only.",
+    )
+    updated = api.ok(
+        update(
+            creative_list=[pull_creative(3)], ad_configuration={"call_to_action_id": "7400000000000000001"}
+        )
+    )
+    assert "dark_post_status" not in updated["ad_configuration"]  # no Push creative left
     answer = api.post(
         "smart_plus/ad/update/", {"advertiser_id": ADV, "smart_plus_ad_id": "1", "ad_name": "x"}
     )
