@@ -2,8 +2,10 @@
 
 Reads and writes the store. Each handler gets the request's token, query and JSON body, and returns
 the `data` of the envelope or raises ApiError. Field checks are in `schema`; the cross-object rules of
-api-behavior.md section 4 are here, each with the 40002 `<json.path>: <reason>` answer, and a comment
-where the reference says NOT FOUND and the emulator takes the strict reading.
+api-behavior.md section 4 and of TikTok's current docs (smart-plus-current.md: the creative model,
+dynamic CTAs, covers, dark posts, the ad group rules) are here, each with the 40002
+`<json.path>: <reason>` answer, and a comment where the reference says NOT FOUND and the emulator
+takes the strict reading (docs/emulator.md lists every such choice).
 """
 
 from __future__ import annotations
@@ -1147,9 +1149,29 @@ def _check_creatives(
     kinds: set[bool] = set()
     pulls = 0
     push_identities: list[JSON] = []
+    # On update, a creative the ad already has (same content key, so it keeps its ad_material_id) is
+    # not checked again: rules newer than the creative do not block edits of the ad (existing ads stay
+    # editable, DOC:1848048566169730). Only its kind counts.
+    unchanged = {objects.creative_key(c) for c in (existing or {}).get("creative_list") or []}
     for i, creative in enumerate(creatives):
         info = creative["creative_info"]
         p = f"{path}[{i}].creative_info"
+        if objects.creative_key(creative) in unchanged:
+            if non_spark_config and objects.is_spark_creative(creative):
+                raise param_error(
+                    f"{p}.identity_type", "Spark ads and non-Spark ads cannot be mixed in one campaign."
+                )
+            kinds.add(objects.is_spark_creative(creative))
+            if info.get("tiktok_item_id"):
+                pulls += 1
+            elif objects.is_push_creative(creative):
+                old = store.asset("identity", str(info.get("identity_id")), adv_id)
+                push_identities.append(old or {"identity_id": info.get("identity_id")})
+            if len(kinds) > 1:
+                raise param_error(
+                    f"{p}.identity_type", "Spark ads and non-Spark ads cannot be mixed in one campaign."
+                )
+            continue
         if info["ad_format"] == "CATALOG_CAROUSEL" and not campaign.data.get("catalog_enabled"):
             raise param_error(f"{p}.ad_format", "CATALOG_CAROUSEL is only supported for catalog campaigns.")
         identity_type = info.get("identity_type")

@@ -465,17 +465,20 @@ def test_catalog_carousel_needs_a_catalog_campaign(api: Api) -> None:
 
 
 def test_existing_custom_identity_ads_stay_editable(api: Api) -> None:
-    # D:1848048566169730: existing Custom Identity ads stay and can still be edited.
+    # D:1848048566169730: existing Custom Identity ads stay and can still be edited. This one predates
+    # the rules: Custom Identity in creative_info on automatic placement, a video without a cover.
     from reconciler.emulator import objects
 
     store = _store(api)
     group = api.adgroup(api.campaign()["campaign_id"])
     ad_id = store.next_id("ad")
     now = store.now_str()
+    old_creative = video_creative(1, ID_CUSTOM, "CUSTOMIZED_USER")
+    del old_creative["creative_info"]["image_info"]
     legacy = objects.build_ad(
         ad_body(
             group["adgroup_id"],
-            creative_list=[video_creative(1, ID_CUSTOM, "CUSTOMIZED_USER")],
+            creative_list=[old_creative],
             ad_configuration=None,
             call_to_action_list=[{"call_to_action": "SHOP_NOW"}],
         ),
@@ -485,19 +488,25 @@ def test_existing_custom_identity_ads_stay_editable(api: Api) -> None:
         now,
     )
     store.insert_objects([objects.row("ad", legacy, now)])
-    updated = api.ok(
-        api.post(
-            "smart_plus/ad/update/",
-            {
-                "advertiser_id": ADV,
-                "smart_plus_ad_id": ad_id,
-                "ad_text_list": [{"ad_text": "New text"}],
-                "creative_list": [video_creative(2, ID_CUSTOM, "CUSTOMIZED_USER")],
-            },
-        )
+
+    def update(**fields: Any) -> dict[str, Any]:
+        return api.post("smart_plus/ad/update/", {"advertiser_id": ADV, "smart_plus_ad_id": ad_id, **fields})
+
+    assert api.ok(update(ad_text_list=[{"ad_text": "New text"}]))["ad_text_list"] == [{"ad_text": "New text"}]
+    # Its unchanged creative is not checked again; a new creative is, under today's rules.
+    updated = api.ok(update(creative_list=[old_creative, video_creative(2, ID_CUSTOM, "CUSTOMIZED_USER")]))
+    assert updated["creative_list"][0]["ad_material_id"] == legacy["creative_list"][0]["ad_material_id"]
+    new_without_cover = video_creative(3, ID_CUSTOM, "CUSTOMIZED_USER")
+    del new_without_cover["creative_info"]["image_info"]
+    assert_error(
+        update(creative_list=[old_creative, new_without_cover]),
+        40002,
+        "creative_list[1].creative_info.image_info: Required for a single video: the cover image "
+        "(image_info[0].web_uri).",
     )
-    assert updated["ad_text_list"] == [{"ad_text": "New text"}]
-    assert updated["creative_list"][0]["creative_info"]["video_info"]["video_id"] == "v10000000000000002"
+    # A Spark creative cannot join it (one kind per campaign).
+    answer = update(creative_list=[old_creative, video_creative(4)])
+    assert answer["code"] == 40002 and "cannot be mixed in one campaign" in answer["message"]
 
 
 def test_dynamic_cta_for_spark_on_tiktok(api: Api) -> None:
