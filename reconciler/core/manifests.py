@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reconciler.core.resources import FIELD_RULES, NOT_FOR_WEB, Campaign
+from reconciler.core.resources import _FORBIDDEN_RE, FIELD_RULES, NOT_FOR_WEB, PLAIN_REGEX, Campaign
 from reconciler.errors import Location, Problem
 
 if TYPE_CHECKING:
@@ -533,17 +533,33 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
     return msg
 
 
+def _plain_string_problem(err: Any) -> tuple[str, str] | None:
+    """The length and one-line checks that pydantic-core runs on strings (resources.Text ...), as
+    the rules ``text-length`` and ``control-character``."""
+    etype = err["type"]
+    value = err.get("input")
+    if etype == "string_too_long":
+        most = err.get("ctx", {}).get("max_length")
+        n = len(value) if isinstance(value, str) else "more"
+        return "text-length", f"at most {most} characters, this one has {n} (got {_shown(value)})"
+    if etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PLAIN_REGEX:
+        m = _FORBIDDEN_RE.search(value) if isinstance(value, str) else None
+        where = f" (U+{ord(m.group()):04X} at position {m.start()})" if m else ""
+        return "control-character", (
+            f"control characters and line breaks are not allowed here{where} (got {_shown(value)})"
+        )
+    return None
+
+
 def validation_problems(exc: ValidationError, lines: Mapping[PathT, int], file: str) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         path = format_path(loc)
         line = _line_for(lines, loc)
-        problems.append(
-            Problem(
-                Location(file=file, line=line, path=path or None), _rule_for(err["type"]), _message(err, loc)
-            )
-        )
+        plain = _plain_string_problem(err)
+        rule, message = plain if plain is not None else (_rule_for(err["type"]), _message(err, loc))
+        problems.append(Problem(Location(file=file, line=line, path=path or None), rule, message))
     return problems
 
 

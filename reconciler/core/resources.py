@@ -79,6 +79,8 @@ _ID_RE = re.compile(ID_PATTERN)
 # (which make a name display as something other than what it is). Issue 12, "Strict input".
 _FORBIDDEN = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _FORBIDDEN_RE = re.compile(f"[{_FORBIDDEN}]")
+# The same as a whole-string pattern for pydantic-core (the characters themselves, not escapes).
+PLAIN_REGEX = f"^[^{_FORBIDDEN}]*$"
 # The same set for the JSON Schema (ECMA-262 regex syntax).
 PLAIN_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
 
@@ -232,19 +234,18 @@ Dayparting = Annotated[
 ]
 # A string whose values the reference does not list (vbo_window, promotion_target_type,
 # min_android_version, music ids ...: NOT FOUND), so only "not empty, one line, <= 100" is checked.
-Text = Annotated[str, Field(min_length=1), AfterValidator(_text_checker(MAX_TEXT)), _plain_schema(MAX_TEXT)]
-AdTextStr = Annotated[
-    str, Field(min_length=1), AfterValidator(_text_checker(MAX_AD_TEXT)), _plain_schema(MAX_AD_TEXT)
-]
-FileName = Annotated[
-    str, Field(min_length=1), AfterValidator(_text_checker(MAX_FILE_NAME)), _plain_schema(MAX_FILE_NAME)
-]
-UtmKey = Annotated[
-    str, Field(min_length=1), AfterValidator(_text_checker(MAX_UTM_KEY)), _plain_schema(MAX_UTM_KEY)
-]
-UtmValue = Annotated[
-    str, Field(min_length=1), AfterValidator(_text_checker(MAX_UTM_VALUE)), _plain_schema(MAX_UTM_VALUE)
-]
+
+# One-line strings of 1 to N characters. Checked by pydantic-core itself (length and a regex), not
+# by a Python validator: there are tens of thousands of these in a large account; manifests.py
+# turns the two errors into the rules ``text-length`` and ``control-character``.
+_Plain = Field(min_length=1, pattern=PLAIN_REGEX)
+Text = Annotated[str, _Plain, Field(max_length=MAX_TEXT), _plain_schema(MAX_TEXT)]
+AdTextStr = Annotated[str, _Plain, Field(max_length=MAX_AD_TEXT), _plain_schema(MAX_AD_TEXT)]
+FileName = Annotated[str, _Plain, Field(max_length=MAX_FILE_NAME), _plain_schema(MAX_FILE_NAME)]
+UtmKey = Annotated[str, _Plain, Field(max_length=MAX_UTM_KEY), _plain_schema(MAX_UTM_KEY)]
+UtmValue = Annotated[str, _Plain, Field(max_length=MAX_UTM_VALUE), _plain_schema(MAX_UTM_VALUE)]
+UrlText = Annotated[str, _Plain, Field(max_length=MAX_URL), _plain_schema(MAX_URL)]
+
 # Numbers and booleans are strict: YAML already types them, and a quoted "100" or a `yes` that
 # slipped into a number field is more likely a mistake than something to coerce.
 Money = Annotated[float, Field(gt=0, strict=True)]
@@ -371,6 +372,7 @@ NOT_FOR_WEB: dict[str, dict[str, str]] = {
         "postback_window_mode": _APP,
         "gaming_ad_compliance_agreement": _APP,
         "catalog_type": _CATALOG,
+        "open_api_partner": "not a Smart+ Web Conversions setting",
         "rta_id": "RTA is allowlisted and immutable; not managed by this tool",
         "rta_bid_enabled": _APP,
         "rta_product_selection_enabled": _APP,
@@ -393,6 +395,14 @@ NOT_FOR_WEB: dict[str, dict[str, str]] = {
         "catalog_id": _CATALOG,
         "catalog_authorized_bc_id": _CATALOG,
         "product_source": _CATALOG,
+        "promotion_target_type": "leave it unset for Web Conversions (web guide D:1847302878676994)",
+        "promotion_website_type": "TikTok's echo (UNSET); not a Web Conversions setting",
+        "deep_funnel_event_source": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_event_source_id": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_optimization_event": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_optimization_status": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_cpabid": "no Smart+ equivalent (smart-plus-current.md 7.2)",
+        "open_api_partner": "not a Smart+ Web Conversions setting",
         "scheduled_budget": "set through /smart_plus/adgroup/budget/update/ (allowlist), not on create",
         "advertiser_id": "taken from the campaign",
         "campaign_id": "taken from the campaign",
@@ -540,9 +550,7 @@ class LandingPageUrl(_Model):
 
 
 class Deeplink(_Model):
-    deeplink: Annotated[
-        str, Field(min_length=1), AfterValidator(_text_checker(MAX_URL)), _plain_schema(MAX_URL)
-    ]
+    deeplink: UrlText
     deeplink_type: DeeplinkType | None = None
 
 
@@ -590,16 +598,10 @@ class AdGroup(_Model):
     adgroup_name: AdgroupName
     operation_status: OperationStatus | None = None
     promotion_type: Literal["WEBSITE"] = "WEBSITE"
-    promotion_target_type: Text | None = None
-    promotion_website_type: Text | None = None
     optimization_goal: OptimizationGoal
     optimization_event: OptimizationEvent | None = None
     custom_conversion_id: IdStr | None = None
     pixel_id: IdStr | None = None
-    deep_funnel_event_source: Text | None = None
-    deep_funnel_event_source_id: Text | None = None
-    deep_funnel_optimization_event: Text | None = None
-    deep_funnel_optimization_status: Text | None = None
     billing_event: BillingEvent = "OCPM"
     # Required on create (D:1843314887930946), though the SDK yml does not mark it so.
     bid_type: BidType
@@ -607,7 +609,6 @@ class AdGroup(_Model):
     conversion_bid_price: Money | None = None
     roas_bid: Annotated[float, Field(ge=0.01, le=1000, strict=True)] | None = None
     deep_bid_type: DeepBidType | None = None
-    deep_cpabid: Money | None = None
     vbo_window: Literal["SEVEN_DAYS", "ZERO_DAY"] | None = None
     budget_mode: AdgroupBudgetMode | None = None
     budget: Budget | None = None
@@ -629,7 +630,6 @@ class AdGroup(_Model):
     comment_disabled: Flag | None = None
     share_disabled: Flag | None = None
     video_download_disabled: Flag | None = None
-    open_api_partner: Text | None = None
     ads: list[Ad] = Field(default_factory=list)
 
     @property
@@ -671,7 +671,6 @@ class Campaign(_Model):
     po_number: Text | None = None
     is_promotional_campaign: Flag | None = None
     catalog_enabled: Literal[False] | None = None
-    open_api_partner: Text | None = None
     guardrails: Guardrails | None = None
     prune: Flag = False
     adgroups: list[AdGroup] = Field(default_factory=list)

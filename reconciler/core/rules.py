@@ -51,9 +51,9 @@ CBO_CAMPAIGN_MODES = (DYNAMIC_DAILY, TOTAL)
 NO_CBO_CAMPAIGN_MODES = ("BUDGET_MODE_INFINITE", "BUDGET_MODE_DAY", TOTAL)
 
 # TikTok's CBO uniformity lists (DOC:1843314887930946, quoted in api-behavior.md section 4).
+# promotion_target_type is on TikTok's list too; web leaves it unset (not a field of the models).
 CBO_ON_UNIFORM = (
     "promotion_type",
-    "promotion_target_type",
     "optimization_goal",
     "optimization_event",
     "billing_event",
