@@ -230,7 +230,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "__PLACEMENT__ are expanded by TikTok.",
     },
     "Deeplink": {
-        "deeplink": "The deeplink URL.",
+        "deeplink": "The deeplink (an app URL), one line, up to 1024 characters.",
         "deeplink_type": "NORMAL or DEFERRED_DEEPLINK.",
     },
     "LandingPageUrl": {
