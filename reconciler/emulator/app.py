@@ -432,14 +432,6 @@ async def _review(request: Request) -> Response:
     return JSONResponse({"ok": True, **result})
 
 
-LEGACY_KEYS = frozenset(accounts.LEGACY_REQUIRED) | {
-    "operation_status",
-    "budget_mode",
-    "spc_type",
-    "campaign_name",
-}
-
-
 async def _legacy_campaign(request: Request) -> Response:
     emu: Emulator = request.app.state.emulator
     try:
@@ -454,6 +446,10 @@ async def _legacy_campaign(request: Request) -> Response:
             raise AdminError("campaign_name: expected a string of 1-512 characters")
         if body.get("operation_status", "ENABLE") not in ("ENABLE", "DISABLE"):
             raise AdminError("operation_status: expected ENABLE or DISABLE")
+        if "budget" in body:
+            _number("budget", body["budget"], 0, 1e12)
+        # The other fields are stored as given: a legacy campaign stands for whatever TikTok holds
+        # (importer tests insert whole /campaign/spc/create/ bodies).
     except AdminError as error:
         return _admin_error(str(error))
     body.setdefault("objective_type", "WEB_CONVERSIONS")

@@ -124,6 +124,7 @@ def test_spend_token_pixel_and_legacy_bodies(api: Api) -> None:
         {"advertiser_id": "7000000000000009999", "campaign_name": "Legacy"},
         {"advertiser_id": ADV, "campaign_name": ""},
         {"advertiser_id": ADV, "campaign_name": "Legacy", "operation_status": "FROZEN"},
+        {"advertiser_id": ADV, "campaign_name": "Legacy", "budget": "lots"},
     ):
         status, _ = _post(api, "legacy_campaign", body)
         assert status == 400, body

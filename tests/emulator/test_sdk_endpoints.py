@@ -282,3 +282,56 @@ def test_sdk_material_status_and_reports(server: tuple[Any, str]) -> None:
         TiktokSDKError, match=r"Error Code: 40002, message: smart_plus_ad_ids\[0\]: Ad does not exist"
     ):
         ads.smart_plus_ad_review_info(ADV, ["1820000000000099999"], TOKEN)
+
+
+def test_sdk_budget_batch_through_the_api_client(server: tuple[Any, str]) -> None:
+    client, _url = server
+    campaign = _ok(
+        sdk.CampaignCreationApi(client).smart_plus_campaign_create(
+            TOKEN,
+            body=sdk.SmartPlusCampaignCreateBody(
+                advertiser_id=ADV,
+                campaign_name="SDK CBO off",
+                objective_type="WEB_CONVERSIONS",
+                sales_destination="WEBSITE",
+                budget_optimize_on=False,
+                request_id=str(next(_REQUEST_IDS)),
+            ),
+        )
+    )
+    ids = []
+    for n in range(3):
+        adgroup = _ok(
+            sdk.AdgroupApi(client).smart_plus_adgroup_create(
+                TOKEN,
+                body=sdk.SmartPlusAdgroupCreateBody(
+                    advertiser_id=ADV,
+                    campaign_id=campaign["campaign_id"],
+                    adgroup_name=f"SDK budget {n}",
+                    promotion_type="WEBSITE",
+                    optimization_goal="CONVERT",
+                    optimization_event="SHOPPING",
+                    pixel_id=PIXEL,
+                    billing_event="OCPM",
+                    bid_type="BID_TYPE_NO_BID",
+                    budget_mode="BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
+                    budget=50.0,
+                    schedule_type="SCHEDULE_FROM_NOW",
+                    schedule_start_time=NOW,
+                    request_id=str(next(_REQUEST_IDS)),
+                    targeting_spec=sdk.SmartPlusAdgroupCreateBodyTargetingSpec(location_ids=["6252001"]),
+                ),
+            )
+        )
+        ids.append(adgroup["adgroup_id"])
+    body = {
+        "advertiser_id": ADV,
+        "budget": [{"adgroup_id": i, "budget": 70.0 + n} for n, i in enumerate(ids)],
+    }
+    assert _ok(_raw(client, "POST", "smart_plus/adgroup/budget/update/", body=body)) == {}
+    got = _ok(
+        sdk.AdgroupApi(client).smart_plus_adgroup_get(
+            ADV, TOKEN, filtering=sdk.FilteringSmartPlusAdgroupGet(adgroup_ids=ids)
+        )
+    )
+    assert sorted(g["budget"] for g in got["list"]) == [70.0, 71.0, 72.0]
