@@ -507,7 +507,7 @@ LEGACY_BUDGET_MODE = {
 
 def _creative_from_media(media: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
     info: dict[str, Any] = {}
-    if media.get("image_info"):
+    if media.get("image_info") and not media.get("video_info"):  # a video's image_info is its cover
         info["ad_format"] = "CAROUSEL_ADS"
     else:
         info["ad_format"] = "SINGLE_VIDEO"
@@ -620,7 +620,11 @@ def legacy_to_manifest(
         for t in row.get("title_list") or []
         if isinstance(t, Mapping) and t.get("title")
     ]
-    if titles:
+    all_pull = bool(creatives) and all(c["creative_info"].get("tiktok_item_id") for c in creatives)
+    if titles and all_pull:
+        # rules.py pull-ad-text: a TikTok post carries its own caption (D:1847839781968897).
+        changes.append("title_list dropped: every creative is a TikTok post, which has its own caption")
+    elif titles:
         ad["ad_text_list"] = titles
         changes.append("title_list -> ad_text_list")
     ctas = [

@@ -260,6 +260,7 @@ def legacy_row(name: str = "Legacy Smart+ US") -> dict[str, Any]:
             },
         ],
         "title_list": [{"title": "Legacy sale"}, {"title": "Free shipping"}],
+        "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
         "call_to_action_id": PORTFOLIO,
         "landing_page_urls": [{"landing_page_url": "https://shop.example.com/legacy"}],
     }
