@@ -133,6 +133,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("report/", "reporting"),
     ("smart_plus/", "ads_management"),
     ("file/", "creative_management"),
+    # CTA recommendations are one of TikTok's "Creative tools" and portfolios sit beside them.
+    ("creative/", "creative_management"),
 )
 
 

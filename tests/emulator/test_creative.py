@@ -225,3 +225,17 @@ def test_image_info_shows_cover_and_carousel_usability(api: Api) -> None:
     # Image n is a valid cover of video n: same size, so the same aspect (DOC:1739067433456642).
     assert (image["width"], image["height"]) == (video["width"], video["height"])
     assert not any(key.startswith("_") for key in image)
+
+
+def test_creative_endpoints_need_the_creative_permission(api: Api) -> None:
+    api.admin(
+        "token", {"token": "ads-only", "advertiser_ids": [ADV], "scopes": ["ads_management", "reporting"]}
+    )
+    answer = api.get("creative/cta/recommend/", token="ads-only", advertiser_id=ADV, **WEB)
+    assert (
+        answer["code"] == 40001 and "/open_api/v1.3/creative/cta/recommend/(method=GET)" in answer["message"]
+    )
+    answer = api.post(
+        "creative/portfolio/create/", {"advertiser_id": ADV, "portfolio_content": []}, token="ads-only"
+    )
+    assert answer["code"] == 40001
