@@ -125,8 +125,9 @@ def _materials(row: Row, review: JSON) -> list[tuple[str, JSON]]:
                     )
                 )
         elif info.get("tiktok_item_id"):
+            # A Spark Pull post is no library video or image: only its kind is named.
             kind = "ModePhotoPost" if info.get("ad_format") == "CAROUSEL_ADS" else "ModeVideo"
-            out.append((material_id, {"content_type": kind, "text_content": str(info["tiktok_item_id"])}))
+            out.append((material_id, {"content_type": kind}))
         else:
             video = (info.get("video_info") or {}).get("video_id")
             out.append((material_id, {"content_type": "ModeVideo", "video_content": {"video_id": video}}))

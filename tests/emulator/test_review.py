@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .helpers import ADV, Api, assert_error, carousel_creative, video_creative
+from .helpers import ADV, Api, assert_error, carousel_creative, pull_creative, video_creative
 
 LATER = "2026-11-29 01:00:00"  # NOW + the default one-hour review
 
@@ -308,3 +308,18 @@ def test_admin_review_checks_its_body_before_changing_anything(api: Api) -> None
     assert _status(api, ad_id) == "AD_STATUS_AUDIT"
     response = api.client.post("/_emulator/review", content=b"[1, 2]")
     assert response.status_code == 400 and "JSON object" in response.json()["error"]
+
+
+def test_spark_pull_creatives_are_reviewed_as_posts(api: Api) -> None:
+    ad = _ad(api, creative_list=[pull_creative(3)], ad_text_list=None)
+    _reject(
+        api,
+        ad["smart_plus_ad_id"],
+        "Post not allowed.",
+        ad_material_ids=[ad["creative_list"][0]["ad_material_id"]],
+    )
+    [material] = _info(api, ad["smart_plus_ad_id"])["material_review_infos"]
+    assert material["review_status"] == "UNAVAILABLE"
+    assert material["reject_info"][0]["content_info"] == {"content_type": "ModeVideo"}
+    # One creative and it is rejected: the whole ad is.
+    assert _status(api, ad["smart_plus_ad_id"]) == "AD_STATUS_AUDIT_DENY"
