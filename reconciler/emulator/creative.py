@@ -417,7 +417,7 @@ def identity_video_get(store: Store, token: str | None, query: Query, body: JSON
     # for TT_USER is a time value; its exact meaning is NOT FOUND, and clients only pass it back.
     posts.sort(key=lambda p: (str(p.get("create_time", "")), str(p["item_id"])), reverse=True)
     cursor_raw = query.text("cursor") or "0"
-    if not cursor_raw.isdigit():
+    if not cursor_raw.isdigit() or len(cursor_raw) > 18:
         raise param_error("cursor", "Not a valid cursor.")
     start = int(cursor_raw)
     page = posts[start : start + count]

@@ -211,6 +211,9 @@ def test_identity_posts_refusals(api: Api) -> None:
     assert_error(answer, 40002, "identity_authorized_bc_id: value is required but missing")
     answer = api.get("identity/video/get/", **base, identity_type="TT_USER", keyword="summer")
     assert_error(answer, 40002, "keyword: Only supported when identity_type is AUTH_CODE.")
+    for cursor in ("-1", "abc", "9" * 5000):
+        answer = api.get("identity/video/get/", **base, identity_type="TT_USER", cursor=cursor)
+        assert_error(answer, 40002, "cursor: Not a valid cursor.")
 
 
 def test_image_info_shows_cover_and_carousel_usability(api: Api) -> None:
