@@ -1,7 +1,10 @@
 """Step 2: rendered YAML text -> validated campaign models, with located errors.
 
 Pure. YAML is loaded with the safe loader (no arbitrary tags; the C one when
-libyaml is there, for speed). While loading, the line of every mapping key and
+libyaml is there, for speed) and YAML 1.2 core-schema scalars: ``yes``/``no``/
+``on``/``off`` are strings, as the JSON Schema reads them (``_SafeLoader``).
+A ``null`` mapping value is refused (no field is nullable; leaving a key out is
+how a field stays unmanaged). While loading, the line of every mapping key and
 sequence item is recorded, so that a pydantic error or a rule broken at
 ``adgroups[1].budget`` points at the line of the rendered document where that
 value stands. A key written twice in one mapping is an error (YAML would keep

@@ -245,6 +245,8 @@ FileName = Annotated[str, _Plain, Field(max_length=MAX_FILE_NAME), _plain_schema
 UtmKey = Annotated[str, _Plain, Field(max_length=MAX_UTM_KEY), _plain_schema(MAX_UTM_KEY)]
 UtmValue = Annotated[str, _Plain, Field(max_length=MAX_UTM_VALUE), _plain_schema(MAX_UTM_VALUE)]
 UrlText = Annotated[str, _Plain, Field(max_length=MAX_URL), _plain_schema(MAX_URL)]
+# A guardrail override names a rule and an address (names up to 512 each): one line, bounded.
+OverrideStr = Annotated[str, _Plain, Field(max_length=2048), _plain_schema(2048)]
 
 # Numbers and booleans are strict: YAML already types them, and a quoted "100" or a `yes` that
 # slipped into a number field is more likely a mistake than something to coerce.
@@ -454,7 +456,7 @@ class Guardrails(_Model):
 
     historical_cpa: Annotated[float, Field(gt=0, strict=True)] | None = None
     max_spend_increase: Annotated[float, Field(ge=0, strict=True)] | None = None
-    overrides: list[Text] = Field(default_factory=list)
+    overrides: list[OverrideStr] = Field(default_factory=list)
 
 
 # ---- ad group ------------------------------------------------------------------------------------

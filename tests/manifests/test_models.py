@@ -332,3 +332,22 @@ def test_sales_destination_is_always_sent() -> None:
     c = campaign(manifest())
     assert "sales_destination" not in c.model_fields_set
     assert c.model_dump(exclude_none=True, exclude=set(TOOL_KEYS))["sales_destination"] == "WEBSITE"
+
+
+@pytest.mark.parametrize("bad", ["\\u2028", "\\u202e", "\\x00", "\\r", "\\x85", "\\t"])
+def test_names_and_texts_refuse_line_breaks_and_controls(bad: str) -> None:
+    # YAML double-quoted escapes: the loaded strings hold the characters themselves.
+    for before, after, rule in (
+        ('campaign_name: "Case"', f'campaign_name: "Ca{bad}se"', "control-character"),
+        ('{ad_text: "Hello"}', f'{{ad_text: "Hel{bad}lo"}}', "control-character"),
+        ('video_id: "v10000000000000001"', f'video_id: "v1{bad}"', "control-character"),
+    ):
+        _, ps = load_campaigns(manifest().replace(before, after), "x.yaml")
+        assert [p.rule for p in ps] == [rule], (after, [str(p) for p in ps])
+
+
+def test_a_huge_ad_text_is_one_short_error() -> None:
+    text = manifest().replace('{ad_text: "Hello"}', '{ad_text: "' + "x" * 10_000_000 + '"}')
+    _, ps = load_campaigns(text, "x.yaml")
+    assert [p.rule for p in ps] == ["text-length"]
+    assert "at most 100 characters, this one has 10000000" in ps[0].message and len(ps[0].message) < 200
