@@ -330,7 +330,14 @@ PRIMARY_STATUSES = {
     ),
 }
 _PREFIX = {"campaign": "CAMPAIGN_STATUS_", "adgroup": "ADGROUP_STATUS_", "ad": "AD_STATUS_"}
-_DELIVERING = {"CAMPAIGN_STATUS_ENABLE", "ADGROUP_STATUS_DELIVERY_OK", "AD_STATUS_DELIVERY_OK"}
+_DELIVERING = {
+    "CAMPAIGN_STATUS_ENABLE",
+    "ADGROUP_STATUS_DELIVERY_OK",
+    "AD_STATUS_DELIVERY_OK",
+    # Ad review (review_state.py): both keep delivering (reference section 5).
+    "AD_STATUS_DELIVERY_AND_REAUDIT",
+    "AD_STATUS_REVIEW_PARTIALLY_APPROVED",
+}
 
 FILTERS = {
     "campaign": {

@@ -323,3 +323,31 @@ def test_spark_pull_creatives_are_reviewed_as_posts(api: Api) -> None:
     assert material["reject_info"][0]["content_info"] == {"content_type": "ModeVideo"}
     # One creative and it is rejected: the whole ad is.
     assert _status(api, ad["smart_plus_ad_id"]) == "AD_STATUS_AUDIT_DENY"
+
+
+def test_ads_in_re_review_or_partly_approved_count_as_delivering(api: Api) -> None:
+    ad = _ad(api, creative_list=[video_creative(1), video_creative(2)])
+    ad_id = ad["smart_plus_ad_id"]
+
+    def delivering() -> list[str]:
+        data = api.ok(
+            api.get(
+                "smart_plus/ad/get/",
+                advertiser_id=ADV,
+                filtering={"smart_plus_ad_ids": [ad_id], "primary_status": "STATUS_DELIVERY_OK"},
+            )
+        )
+        return [a["smart_plus_ad_id"] for a in data["list"]]
+
+    assert delivering() == []  # in its first review
+    api.admin("clock", {"now": LATER})
+    assert delivering() == [ad_id]
+    _reject(api, ad_id, "Low quality video.", ad_material_ids=[ad["creative_list"][1]["ad_material_id"]])
+    assert _status(api, ad_id) == "AD_STATUS_REVIEW_PARTIALLY_APPROVED" and delivering() == [ad_id]
+    api.ok(
+        api.post(
+            "smart_plus/ad/update/",
+            {"advertiser_id": ADV, "smart_plus_ad_id": ad_id, "creative_list": [video_creative(1)]},
+        )
+    )
+    assert _status(api, ad_id) == "AD_STATUS_DELIVERY_AND_REAUDIT" and delivering() == [ad_id]
