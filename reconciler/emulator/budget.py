@@ -3,9 +3,10 @@
 Reads and writes the store. Body (D:1843314914438466; reference 0.17 and 2.5): `advertiser_id` and
 either `budget` = [{adgroup_id, budget}] (at most 20, takes effect at once) or `scheduled_budget`
 (allowlist only). Each budget obeys the rules of an ad group budget on `/smart_plus/adgroup/update/`
-(CBO off only, the minimum per day or per scheduled day for TOTAL, below 10,000,000, at least 105% of
-today's spend). The answer is `data: {}` with no per-item error list, so the call is all or nothing:
-every item is checked first and nothing changes if one fails (strict reading).
+(CBO off only, the currency's precision, the minimum per day or per scheduled day for TOTAL, below
+10,000,000, at least 105% of today's spend, above the ad group's bids). The answer is `data: {}` with
+no per-item error list, so the call is all or nothing: every item is checked first and nothing
+changes if one fails (strict reading).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from . import schema
 from .smart_plus import (
     ADGROUP_MIN_DAILY_BUDGET,
     MAX_BUDGET,
+    _check_bids_below_budget,
     _check_budget_vs_spend,
+    _check_precision,
     _fmt_amount,
     _ratio,
     _scheduled_days,
@@ -92,6 +95,7 @@ def adgroup_budget_update(store: Store, token: str | None, query: Query, body: J
             raise param_error(f"{path}.adgroup_id", f"Adgroup does not exist. adgroup_id {adgroup_id}.")
         if campaign.data.get("budget_optimize_on", True):
             raise param_error(f"{path}.budget", "Not supported when budget_optimize_on is true.")
+        _check_precision(float(value), advertiser, f"{path}.budget")
         days = _scheduled_days(row.data) if row.data.get("budget_mode") == "BUDGET_MODE_TOTAL" else 1
         low, high = ADGROUP_MIN_DAILY_BUDGET * ratio * days, MAX_BUDGET * ratio
         if not low <= float(value) < high:
@@ -102,6 +106,8 @@ def adgroup_budget_update(store: Store, token: str | None, query: Query, body: J
         _check_budget_vs_spend(
             float(value), store.spend("adgroup", adgroup_id, today) or 0.0, f"{path}.budget"
         )
+        # The bids must stay below the new budget, as on /smart_plus/adgroup/update/.
+        _check_bids_below_budget({**row.data, "budget": value}, campaign, False, f"{path}.")
         changes.append((row, value))
     now = store.now_str()
     with store.transaction():

@@ -76,6 +76,8 @@ def test_budget_batch_refusals(api: Api) -> None:
         _update(api, [{"adgroup_id": ids[0], "budget": "60"}]), 40002, "budget[0].budget: Not a valid number."
     )
     assert_error(_update(api, "not json"), 40002, "budget: Field must be set to array")
+    answer = _update(api, [{"adgroup_id": ids[0], "budget": 60.123}])
+    assert_error(answer, 40002, "budget[0].budget: Must have at most 2 decimal places for currency USD.")
     cbo = api.campaign()
     cbo_group = api.adgroup(cbo["campaign_id"])["adgroup_id"]
     answer = _update(api, [{"adgroup_id": cbo_group, "budget": 60}])
@@ -240,3 +242,20 @@ def test_material_report_refusals(api: Api) -> None:
         "smart_plus/material_report/overview/", **base, dimensions=["main_material_id"], token="no-reports"
     )
     assert answer["code"] == 40001
+
+
+def test_budget_batch_keeps_bids_below_the_budget(api: Api) -> None:
+    campaign = api.campaign(budget_optimize_on=False, budget_mode=None, budget=None)
+    adgroup = api.adgroup(
+        campaign["campaign_id"],
+        budget_mode="BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
+        budget=100,
+        bid_type="BID_TYPE_CUSTOM",
+        conversion_bid_price=40,
+    )["adgroup_id"]
+    answer = _update(api, [{"adgroup_id": adgroup, "budget": 40}])
+    assert_error(
+        answer, 40002, "budget[0].conversion_bid_price: Must be lower than the ad group budget (40)."
+    )
+    assert _budgets(api, [adgroup]) == [100]
+    assert _update(api, [{"adgroup_id": adgroup, "budget": 41}])["code"] == 0
