@@ -24,10 +24,11 @@ AD = """\
           - creative_info:
               ad_format: SINGLE_VIDEO
               video_info: {{video_id: "v1000000000000000{v}"}}
-              identity_type: CUSTOMIZED_USER
-              identity_id: "7200000000000000001"
+              image_info: [{{web_uri: "i1000000000000000{v}"}}]
+              identity_type: TT_USER
+              identity_id: "7200000000000000002"
         ad_text_list: [{{ad_text: "Sale {a}"}}, {{ad_text: "Free shipping"}}]
-        call_to_action_list: [{{call_to_action: SHOP_NOW}}]
+        ad_configuration: {{call_to_action_id: "7400000000000000001"}}
         landing_page_url_list: [{{landing_page_url: "https://shop.example.com/{c}/{g}/{a}"}}]
 """
 ADGROUP = """\
@@ -87,10 +88,11 @@ adgroups:
           - creative_info:
               ad_format: SINGLE_VIDEO
               video_info: {video_id: "v1000000000000000{{ a % 9 + 1 }}"}
-              identity_type: CUSTOMIZED_USER
-              identity_id: "7200000000000000001"
+              image_info: [{web_uri: "i1000000000000000{{ a % 9 + 1 }}"}]
+              identity_type: TT_USER
+              identity_id: "7200000000000000002"
         ad_text_list: [{ad_text: "Sale {{ a }}"}, {ad_text: "Free shipping"}]
-        call_to_action_list: [{call_to_action: SHOP_NOW}]
+        ad_configuration: {call_to_action_id: "7400000000000000001"}
         landing_page_url_list: [{landing_page_url: "https://shop.example.com/{{ c }}/{{ g }}/{{ a }}"}]
 {% endfor %}
 {% endfor %}

@@ -116,7 +116,7 @@ def test_missing_app_permission(doc: Doctor, scopes: list[str], missing: str) ->
 def test_unknown_video_and_identity(doc: Doctor) -> None:
     doc.set_values(
         doc.values.replace('"v10000000000000004"', '"v10000000000000099"').replace(
-            'identity_id: "7200000000000000001"', 'identity_id: "7200000000000000009"'
+            'identity_id: "7200000000000000002"', 'identity_id: "7200000000000000009"'
         )
     )
     r = doc.run()

@@ -94,7 +94,7 @@ def _read_values_file(path: Path) -> dict[str, Any]:
             [Problem(Location(file=str(path)), "values-file", exc.strerror or str(exc))]
         ) from exc
     try:
-        data = yaml.safe_load(text)
+        data = manifests_mod.safe_load(text)  # YAML 1.2, as manifests
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ManifestError(
@@ -117,7 +117,7 @@ def parse_set(item: str) -> dict[str, Any]:
             [Problem(Location(file="--set"), "set-syntax", f"expected key.path=value, got {item!r}")]
         )
     try:
-        value = yaml.safe_load(raw) if raw else ""
+        value = manifests_mod.safe_load(raw) if raw else ""
     except yaml.YAMLError:
         value = raw
     out: dict[str, Any] = {}
@@ -325,7 +325,7 @@ def identities(rs: RenderedSet) -> set[tuple[str, str, str | None]] | None:
                 if m.group(1) in found:
                     return None
                 try:
-                    value = yaml.safe_load(m.group(2)) if m.group(2) else None
+                    value = manifests_mod.safe_load(m.group(2)) if m.group(2) else None
                 except yaml.YAMLError:
                     return None
                 found[m.group(1)] = value if isinstance(value, str) else str(value)

@@ -99,8 +99,28 @@ DEFAULTS: tuple[Default, ...] = (
         "LANDING_PAGE_VIEW",
         {"optimization_goal": "TRAFFIC_LANDING_PAGE_VIEW"},
     ),
-    Default("adgroup", "click_attribution_window", "SEVEN_DAYS", {"optimization_goal": ("CONVERT", "VALUE")}),
-    Default("adgroup", "view_attribution_window", "ONE_DAY", {"optimization_goal": ("CONVERT", "VALUE")}),
+    # Click and view windows are set as a pair, and engaged view only with both (rules.py
+    # attribution-windows): dropped together, and only when no engaged-view window is kept.
+    Default(
+        "adgroup",
+        "click_attribution_window",
+        "SEVEN_DAYS",
+        {
+            "optimization_goal": ("CONVERT", "VALUE"),
+            "view_attribution_window": "ONE_DAY",
+            "engaged_view_attribution_window": (None, "OFF"),
+        },
+    ),
+    Default(
+        "adgroup",
+        "view_attribution_window",
+        "ONE_DAY",
+        {
+            "optimization_goal": ("CONVERT", "VALUE"),
+            "click_attribution_window": "SEVEN_DAYS",
+            "engaged_view_attribution_window": (None, "OFF"),
+        },
+    ),
     Default("adgroup", "attribution_event_count", "EVERY", {"optimization_goal": ("CONVERT", "VALUE")}),
     Default("adgroup", "dayparting", DAYPARTING_ALL),
     Default("adgroup", "comment_disabled", False),
@@ -135,7 +155,7 @@ DEFAULTS: tuple[Default, ...] = (
 # budget (CBO), are what a reader of the file looks for first (and a later pause shows as drift).
 ALWAYS_WRITTEN: dict[str, frozenset[str]] = {
     "campaign": frozenset({"operation_status", "budget_optimize_on"}),
-    "adgroup": frozenset({"operation_status"}),
+    "adgroup": frozenset({"operation_status", "bid_type"}),  # bid_type: required in a manifest
     "ad": frozenset({"operation_status"}),
     "creative_info": frozenset(),
 }
@@ -487,7 +507,7 @@ LEGACY_BUDGET_MODE = {
 
 def _creative_from_media(media: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
     info: dict[str, Any] = {}
-    if media.get("image_info"):
+    if media.get("image_info") and not media.get("video_info"):  # a video's image_info is its cover
         info["ad_format"] = "CAROUSEL_ADS"
     else:
         info["ad_format"] = "SINGLE_VIDEO"
@@ -600,7 +620,11 @@ def legacy_to_manifest(
         for t in row.get("title_list") or []
         if isinstance(t, Mapping) and t.get("title")
     ]
-    if titles:
+    all_pull = bool(creatives) and all(c["creative_info"].get("tiktok_item_id") for c in creatives)
+    if titles and all_pull:
+        # rules.py pull-ad-text: a TikTok post carries its own caption (D:1847839781968897).
+        changes.append("title_list dropped: every creative is a TikTok post, which has its own caption")
+    elif titles:
         ad["ad_text_list"] = titles
         changes.append("title_list -> ad_text_list")
     ctas = [

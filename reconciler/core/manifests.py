@@ -1,7 +1,10 @@
 """Step 2: rendered YAML text -> validated campaign models, with located errors.
 
 Pure. YAML is loaded with the safe loader (no arbitrary tags; the C one when
-libyaml is there, for speed). While loading, the line of every mapping key and
+libyaml is there, for speed) and YAML 1.2 core-schema scalars: ``yes``/``no``/
+``on``/``off`` are strings, as the JSON Schema reads them (``_SafeLoader``).
+A ``null`` mapping value is refused (no field is nullable; leaving a key out is
+how a field stays unmanaged). While loading, the line of every mapping key and
 sequence item is recorded, so that a pydantic error or a rule broken at
 ``adgroups[1].budget`` points at the line of the rendered document where that
 value stands. A key written twice in one mapping is an error (YAML would keep
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reconciler.core.resources import FIELD_RULES, NOT_FOR_WEB, Campaign
+from reconciler.core.resources import _FORBIDDEN_RE, FIELD_RULES, NOT_FOR_WEB, PLAIN_REGEX, Campaign
 from reconciler.errors import Location, Problem
 
 if TYPE_CHECKING:
@@ -40,10 +43,18 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader with a memo on implicit tag resolution: manifests repeat the same keys and
-    enum values thousands of times, and resolving each one with PyYAML's regexes is a third of
-    the parse time."""
+    """The safe loader with YAML 1.2 core-schema scalars and a memo on implicit tag resolution.
 
+    YAML 1.2 (issue 16): only ``true``/``false`` are booleans, so ``yes``, ``no``, ``on``, ``off``
+    (any case) are strings, as the JSON Schema and the YAML language server read them; ``1_000``
+    and ``1:30`` are strings, ``017`` is decimal, ``0o17`` octal, ``1e3`` a float; there are no
+    implicit timestamps (``2027-12-01 00:00:00`` is a string). PyYAML reads YAML 1.1, so the
+    implicit resolvers are replaced by the 1.2 core ones, and ints get a 1.2 constructor.
+
+    The memo: manifests repeat the same keys and enum values thousands of times, and resolving
+    each one with regexes is a third of the parse time."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
     _memo: ClassVar[dict[tuple[Any, ...], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
@@ -57,6 +68,43 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
                 self._memo.clear()
             self._memo[key] = tag
         return tag
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # YAML 1.2: a leading zero is still decimal
+
+
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+):
+    _SafeLoader.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+# YAML 1.1 booleans that YAML 1.2 reads as strings: said in the error of a boolean field.
+YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def safe_load(text: str) -> Any:
+    """One YAML document with the manifests' YAML 1.2 semantics (for values files and --set)."""
+    loader = _SafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 MAX_NODES = 2_000_000  # after alias expansion; 10,000 objects are about 200,000
@@ -147,7 +195,11 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], stack: set[int]) -> in
 
 
 def _record_lines(
-    node: yaml.Node, path: PathT, lines: dict[PathT, int], dups: list[tuple[PathT, int]]
+    node: yaml.Node,
+    path: PathT,
+    lines: dict[PathT, int],
+    dups: list[tuple[PathT, int]],
+    nulls: list[tuple[PathT, int]],
 ) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -160,18 +212,21 @@ def _record_lines(
                     dups.append((sub, key_node.start_mark.line + 1))
                 seen.add(key)
                 lines[sub] = key_node.start_mark.line + 1
-                _record_lines(value_node, sub, lines, dups)
+                if value_node.tag == _NULL and isinstance(value_node, yaml.ScalarNode):
+                    nulls.append((sub, value_node.start_mark.line + 1))
+                _record_lines(value_node, sub, lines, dups, nulls)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = (*path, i)
             lines[sub] = item.start_mark.line + 1
-            _record_lines(item, sub, lines, dups)
+            _record_lines(item, sub, lines, dups, nulls)
 
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_NULL = "tag:yaml.org,2002:null"
 
 
 class _NeedLines(Exception):
@@ -194,6 +249,7 @@ class _Builder:
         self.track = track  # without: no line map (built again, lazily, only if an error needs it)
         self.lines: dict[PathT, int] = {}
         self.dups: list[tuple[PathT, int]] = []
+        self.nulls: list[tuple[PathT, int]] = []
         self.count = 0
         self.active: set[int] = set()
 
@@ -235,6 +291,10 @@ class _Builder:
                 else:
                     k = self.loader.construct_object(key_node, deep=True)
                     sub = (*path, str(k)) if track else path
+                if value_node.tag == _NULL and isinstance(value_node, yaml.ScalarNode):
+                    if not track:
+                        raise _NeedLines  # a null: say where, with the line map
+                    self.nulls.append((sub, value_node.start_mark.line + 1))
                 try:
                     out[k] = self.build(value_node, sub)
                 except TypeError:
@@ -261,12 +321,16 @@ class _Builder:
         return self.loader.construct_object(node, deep=True)  # !!set, !!omap, unknown tags (refused)
 
 
-def _slow_document(loader: Any, node: yaml.Node) -> tuple[Any, dict[PathT, int], list[tuple[PathT, int]]]:
+_Found = list[tuple[PathT, int]]
+
+
+def _slow_document(loader: Any, node: yaml.Node) -> tuple[Any, dict[PathT, int], _Found, _Found]:
     _expanded_size(node, {}, set())
     lines: dict[PathT, int] = {}
-    dups: list[tuple[PathT, int]] = []
-    _record_lines(node, (), lines, dups)
-    return loader.construct_document(node), lines, dups
+    dups: _Found = []
+    nulls: _Found = []
+    _record_lines(node, (), lines, dups, nulls)
+    return loader.construct_document(node), lines, dups, nulls
 
 
 def parse_documents(
@@ -296,13 +360,13 @@ def parse_documents(
                         loader.constructed_objects = {}
                         builder = _Builder(loader, True)
                         data = builder.build(node, ())
-                    line_map, dups = builder.lines, builder.dups
+                    line_map, dups, nulls = builder.lines, builder.dups, builder.nulls
                 finally:
                     loader.constructed_objects = {}
                     loader.recursive_objects = {}
                     loader.state_generators = []
             except _Fallback:
-                data, line_map, dups = _slow_document(loader, node)
+                data, line_map, dups, nulls = _slow_document(loader, node)
             except _TooBig as exc:
                 problems.append(Problem(Location(file=file, line=first), "yaml-size", str(exc)))
                 continue
@@ -312,6 +376,16 @@ def parse_documents(
                         Location(file=file, line=line, path=format_path(path)),
                         "duplicate-key",
                         f"key {path[-1]!r} appears twice in the same mapping",
+                    )
+                )
+            for path, line in nulls:
+                # The JSON Schema makes no optional field nullable: a null is refused here too, so
+                # that the tool and the schema agree; leaving the field out is how to leave it alone.
+                problems.append(
+                    Problem(
+                        Location(file=file, line=line, path=format_path(path)),
+                        "type",
+                        f"{path[-1]!r} is null (empty): give it a value, or leave the key out",
                     )
                 )
             docs.append((data, line_map, first))
@@ -402,7 +476,7 @@ def _quote_hint(value: Any) -> str:
     if isinstance(value, int | float):
         return "; YAML read it as a number: quote it (ids are strings)"
     if isinstance(value, dt.date | dt.datetime):
-        return "; YAML read it as a date: quote it"
+        return "; YAML read it as a date: quote it"  # only with an explicit !!timestamp tag
     return ""
 
 
@@ -450,10 +524,34 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
             "float_parsing": "a number",
         }.get(etype)
         if want is not None:
-            return f"expected {want}, got {type(value).__name__} {_shown(value)}{_quote_hint(value) if want == 'a string' else ''}"
+            hint = _quote_hint(value) if want == "a string" else ""
+            if want == "a boolean" and isinstance(value, str) and value.lower() in YAML11_BOOLS:
+                hint = (
+                    f"; {value!r} is a YAML 1.1 boolean, which is not a boolean here (manifests are read "
+                    "as YAML 1.2, like the JSON Schema): write true or false"
+                )
+            return f"expected {want}, got {type(value).__name__} {_shown(value)}{hint}"
     if "input" in err:
         return f"{msg} (got {_shown(value)})"
     return msg
+
+
+def _plain_string_problem(err: Any) -> tuple[str, str] | None:
+    """The length and one-line checks that pydantic-core runs on strings (resources.Text ...), as
+    the rules ``text-length`` and ``control-character``."""
+    etype = err["type"]
+    value = err.get("input")
+    if etype == "string_too_long":
+        most = err.get("ctx", {}).get("max_length")
+        n = len(value) if isinstance(value, str) else "more"
+        return "text-length", f"at most {most} characters, this one has {n} (got {_shown(value)})"
+    if etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PLAIN_REGEX:
+        m = _FORBIDDEN_RE.search(value) if isinstance(value, str) else None
+        where = f" (U+{ord(m.group()):04X} at position {m.start()})" if m else ""
+        return "control-character", (
+            f"control characters and line breaks are not allowed here{where} (got {_shown(value)})"
+        )
+    return None
 
 
 def validation_problems(exc: ValidationError, lines: Mapping[PathT, int], file: str) -> list[Problem]:
@@ -462,11 +560,9 @@ def validation_problems(exc: ValidationError, lines: Mapping[PathT, int], file: 
         loc = tuple(err["loc"])
         path = format_path(loc)
         line = _line_for(lines, loc)
-        problems.append(
-            Problem(
-                Location(file=file, line=line, path=path or None), _rule_for(err["type"]), _message(err, loc)
-            )
-        )
+        plain = _plain_string_problem(err)
+        rule, message = plain if plain is not None else (_rule_for(err["type"]), _message(err, loc))
+        problems.append(Problem(Location(file=file, line=line, path=path or None), rule, message))
     return problems
 
 

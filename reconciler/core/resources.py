@@ -35,7 +35,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 # Keys of the manifest that are the tool's own, never sent to TikTok.
-TOOL_KEYS = frozenset({"id", "guardrails", "prune", "adgroups", "ads"})
+# ``cta_portfolio`` (on an ad) asks the tool to build a dynamic-CTA portfolio from TikTok's
+# recommendation (``/creative/cta/recommend/`` + ``/creative/portfolio/create/``) and pass its id as
+# ``ad_configuration.call_to_action_id``; TikTok never sees the key itself.
+TOOL_KEYS = frozenset({"id", "guardrails", "prune", "adgroups", "ads", "cta_portfolio"})
 
 # ---- scalar types --------------------------------------------------------------------------------
 
@@ -44,10 +47,77 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
 MAX_NAME = 512
 # Rule ids that the field validators below raise (as the pydantic error type).
-FIELD_RULES = frozenset({"id-format", "time-format", "url", "name-length", "name-emoji", "dayparting"})
+FIELD_RULES = frozenset(
+    {
+        "id-format",
+        "time-format",
+        "url",
+        "name-length",
+        "name-emoji",
+        "dayparting",
+        "control-character",
+        "text-length",
+        "budget-precision",
+    }
+)
+# Length limits of free strings (smart-plus-current.md 3.1). Where the reference is silent the strict
+# reading is the shortest limit it documents for a comparable string, said beside each one.
+MAX_AD_TEXT = 100  # Smart+ NOT FOUND; the manual /ad/create/ ad_text is 1-100 characters (api-behavior.md 4)
+MAX_TEXT = 100  # NOT FOUND for codes and other short strings: file_name and utm keys are <= 100
+MAX_URL = 1024  # NOT FOUND for landing page and tracking URLs: strict reading 1024
+MAX_FILE_NAME = 100  # video file_name, 1-100 (D:1737587322856449)
+MAX_UTM_KEY = 100  # custom utm key <= 100 (D:1843317390059522)
+MAX_UTM_VALUE = 600  # custom utm value <= 600 (D:1843317390059522)
+# Budgets carry at most two decimals: the finest precision of the currencies TikTok bills in; a
+# currency without minor units (JPY, KRW ...) is known only with the account, not offline.
+BUDGET_DECIMALS = 2
 
 
 _ID_RE = re.compile(ID_PATTERN)
+# What a name or text may not hold: C0 and C1 control characters (newline, tab, NUL, DEL ...), the
+# Unicode line and paragraph separators, and the bidirectional embedding/override/isolate controls
+# (which make a name display as something other than what it is). Issue 12, "Strict input".
+_FORBIDDEN = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_FORBIDDEN_RE = re.compile(f"[{_FORBIDDEN}]")
+# The same as a whole-string pattern for pydantic-core (the characters themselves, not escapes).
+PLAIN_REGEX = f"^[^{_FORBIDDEN}]*$"
+# The same set for the JSON Schema (ECMA-262 regex syntax).
+PLAIN_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
+
+
+def _check_plain(value: str) -> str:
+    m = _FORBIDDEN_RE.search(value)
+    if m is not None:
+        raise PydanticCustomError(
+            "control-character",
+            "control characters and line breaks are not allowed here (U+{code} at position {pos})",
+            {"code": f"{ord(m.group()):04X}", "pos": m.start()},
+        )
+    return value
+
+
+def _text_checker(most: int) -> Any:
+    def check(value: str) -> str:
+        _check_plain(value)
+        if len(value) > most:
+            raise PydanticCustomError(
+                "text-length",
+                "at most {most} characters, this one has {n}",
+                {"most": most, "n": len(value)},
+            )
+        return value
+
+    return check
+
+
+def _check_budget(value: float) -> float:
+    if round(value, BUDGET_DECIMALS) != value:
+        raise PydanticCustomError(
+            "budget-precision",
+            "a budget has at most {d} decimal places (the currency's precision)",
+            {"d": BUDGET_DECIMALS},
+        )
+    return value
 
 
 def _check_id(value: str) -> str:
@@ -109,6 +179,7 @@ def name_length(value: str, *, cjk_double: bool) -> int:
 
 def _name_checker(cjk_double: bool) -> Any:
     def check(value: str) -> str:
+        _check_plain(value)
         if value.isascii() and value.strip() and len(value) <= MAX_NAME:
             return value  # the common case: no CJK, no emoji
         if not value.strip():
@@ -129,35 +200,63 @@ def _name_checker(cjk_double: bool) -> Any:
     return check
 
 
+def _plain_schema(most: int, least: int = 1, **extra: Any) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "minLength": least, "maxLength": most, "pattern": PLAIN_PATTERN, **extra}
+    )
+
+
 IdStr = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 TimeStr = Annotated[
     str,
     AfterValidator(_check_time),
-    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN, "description": "YYYY-MM-DD HH:MM:SS, UTC"}),
+    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN}),
 ]
 UrlStr = Annotated[
-    str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})
+    str,
+    AfterValidator(_check_url),
+    AfterValidator(_text_checker(MAX_URL)),
+    WithJsonSchema({"type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": MAX_URL}),
 ]
 # Campaign and ad names count CJK characters twice; ad group names are plain 512 characters.
 Name = Annotated[
     str,
     AfterValidator(_name_checker(cjk_double=True)),
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAME}),
+    _plain_schema(MAX_NAME),
 ]
 AdgroupName = Annotated[
     str,
     AfterValidator(_name_checker(cjk_double=False)),
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAME}),
+    _plain_schema(MAX_NAME),
 ]
 Dayparting = Annotated[
     str, AfterValidator(_check_dayparting), WithJsonSchema({"type": "string", "pattern": "^[01]{336}$"})
 ]
 # A string whose values the reference does not list (vbo_window, promotion_target_type,
-# promotion_website_type, fallback_type ...: NOT FOUND), so only "not empty" is checked.
-Text = Annotated[str, Field(min_length=1)]
+# min_android_version, music ids ...: NOT FOUND), so only "not empty, one line, <= 100" is checked.
+
+# One-line strings of 1 to N characters. Checked by pydantic-core itself (length and a regex), not
+# by a Python validator: there are tens of thousands of these in a large account; manifests.py
+# turns the two errors into the rules ``text-length`` and ``control-character``.
+_Plain = Field(min_length=1, pattern=PLAIN_REGEX)
+Text = Annotated[str, _Plain, Field(max_length=MAX_TEXT), _plain_schema(MAX_TEXT)]
+AdTextStr = Annotated[str, _Plain, Field(max_length=MAX_AD_TEXT), _plain_schema(MAX_AD_TEXT)]
+FileName = Annotated[str, _Plain, Field(max_length=MAX_FILE_NAME), _plain_schema(MAX_FILE_NAME)]
+UtmKey = Annotated[str, _Plain, Field(max_length=MAX_UTM_KEY), _plain_schema(MAX_UTM_KEY)]
+UtmValue = Annotated[str, _Plain, Field(max_length=MAX_UTM_VALUE), _plain_schema(MAX_UTM_VALUE)]
+UrlText = Annotated[str, _Plain, Field(max_length=MAX_URL), _plain_schema(MAX_URL)]
+# A guardrail override names a rule and an address (names up to 512 each): one line, bounded.
+OverrideStr = Annotated[str, _Plain, Field(max_length=2048), _plain_schema(2048)]
+
 # Numbers and booleans are strict: YAML already types them, and a quoted "100" or a `yes` that
 # slipped into a number field is more likely a mistake than something to coerce.
 Money = Annotated[float, Field(gt=0, strict=True)]
+Budget = Annotated[
+    float,
+    Field(gt=0, strict=True),
+    AfterValidator(_check_budget),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
 Flag = Annotated[bool, Field(strict=True)]
 Int = Annotated[int, Field(strict=True)]
 
@@ -168,9 +267,9 @@ ObjectiveType = Literal["WEB_CONVERSIONS"]
 CampaignBudgetMode = Literal[
     "BUDGET_MODE_DYNAMIC_DAILY_BUDGET", "BUDGET_MODE_TOTAL", "BUDGET_MODE_DAY", "BUDGET_MODE_INFINITE"
 ]
-AdgroupBudgetMode = Literal[
-    "BUDGET_MODE_DAY", "BUDGET_MODE_DYNAMIC_DAILY_BUDGET", "BUDGET_MODE_INFINITE", "BUDGET_MODE_TOTAL"
-]
+# D:1843314887930946: an ad group budget_mode is BUDGET_MODE_TOTAL or BUDGET_MODE_DYNAMIC_DAILY_BUDGET
+# only (the yml's DAY and INFINITE are refused; INFINITE is only TikTok's echo under CBO).
+AdgroupBudgetMode = Literal["BUDGET_MODE_DYNAMIC_DAILY_BUDGET", "BUDGET_MODE_TOTAL"]
 OperationStatus = Literal["ENABLE", "DISABLE"]
 OptimizationGoal = Literal["CONVERT", "VALUE", "TRAFFIC_LANDING_PAGE_VIEW", "CLICK"]
 OptimizationEvent = Literal[
@@ -191,13 +290,20 @@ OptimizationEvent = Literal[
 ]
 # yml valid has six; the docs give OCPM and CPC only (CPC for CLICK).
 BillingEvent = Literal["OCPM", "CPC"]
-BidType = Literal["BID_TYPE_NO_BID", "BID_TYPE_CUSTOM", "BID_TYPE_MAX_CONVERSION"]
-DeepBidType = Literal["AEO", "DEFAULT", "MIN", "PACING", "VO_HIGHEST_VALUE", "VO_MIN", "VO_MIN_ROAS"]
+# D:1843314887930946: NO_BID (maximum delivery) or CUSTOM (cost cap); the yml's MAX_CONVERSION is
+# not in the docs (stricter: refused).
+BidType = Literal["BID_TYPE_NO_BID", "BID_TYPE_CUSTOM"]
+# Web: VO_HIGHEST_VALUE or VO_MIN_ROAS for VALUE (web guide D:1847302878676994); DEFAULT is what
+# TikTok echoes for the other goals. The app values (AEO, MIN, PACING, VO_MIN) are refused.
+DeepBidType = Literal["DEFAULT", "VO_HIGHEST_VALUE", "VO_MIN_ROAS"]
 ScheduleType = Literal["SCHEDULE_FROM_NOW", "SCHEDULE_START_END"]
 TargetingMode = Literal["AUTOMATIC", "MANUAL"]
 PlacementType = Literal["PLACEMENT_TYPE_AUTOMATIC", "PLACEMENT_TYPE_NORMAL"]
 Placement = Literal["PLACEMENT_TIKTOK", "PLACEMENT_PANGLE", "PLACEMENT_GLOBAL_APP_BUNDLE"]
-AttributionWindow = Literal["OFF", "ONE_DAY", "SEVEN_DAYS", "FOURTEEN_DAYS", "TWENTY_EIGHT_DAYS", "UNSET"]
+# D:1843314887930946 (smart-plus-current.md 0.11): one list per window; UNSET is not a window value.
+# The minis-only click windows (30, 32, 180 days) and the web+app engaged-view 14/28 days are refused.
+ClickWindow = Literal["OFF", "ONE_DAY", "SEVEN_DAYS", "FOURTEEN_DAYS", "TWENTY_EIGHT_DAYS"]
+ViewWindow = Literal["OFF", "ONE_DAY", "SEVEN_DAYS"]
 AttributionEventCount = Literal["UNSET", "EVERY", "ONCE"]
 # AGE_13_17 is app-only (api-behavior.md 3), so not offered for web.
 AgeGroup = Literal["AGE_18_24", "AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100"]
@@ -213,22 +319,14 @@ CampaignType = Literal["REGULAR_CAMPAIGN", "IOS14_CAMPAIGN"]
 SalesDestination = Literal["WEBSITE"]
 SpecialIndustry = Literal["HOUSING", "EMPLOYMENT", "CREDIT"]
 AdFormat = Literal["SINGLE_VIDEO", "CAROUSEL_ADS", "CATALOG_CAROUSEL"]
+# CUSTOMIZED_USER stays in the enum of creative_info so that rules.py can say where it belongs
+# (ad_configuration, Pangle/GAB-only ad groups) instead of "not one of TikTok's values".
 IdentityType = Literal["CUSTOMIZED_USER", "AUTH_CODE", "TT_USER", "BC_AUTH_TT"]
-AigcDisclosure = Literal["SELF_DISCLOSURE", "NOT_DECLARED", "UNSET"]
+AigcDisclosure = Literal["SELF_DISCLOSURE", "NOT_DECLARED"]
 DeeplinkType = Literal["NORMAL", "DEFERRED_DEEPLINK"]
-AutoDisclaimer = Literal["DISCOUNT", "EMISSION"]
 DarkPostStatus = Literal["ON", "OFF"]
-EndCardCta = Literal[
-    "BOOK_NOW",
-    "CONTACT_US",
-    "LEARN_MORE",
-    "ORDER_NOW",
-    "READ_MORE",
-    "SEARCH_INVENTORY",
-    "SHOP_NOW",
-    "SIGN_UP",
-    "VIEW_MORE",
-]
+# The tool key of an ad: a dynamic CTA portfolio built from TikTok's recommendation.
+CtaPortfolio = Literal["recommended"]
 CallToAction = Literal[
     "APPLY_NOW",
     "BOOK_NOW",
@@ -262,9 +360,11 @@ CallToAction = Literal[
     "WATCH_NOW",
 ]
 
-# Create-body fields (smart-plus-fields.md) that are not part of the Web Conversions surface, with why.
+# Create-body fields (smart-plus-fields.md, smart-plus-current.md) that are not part of the
+# non-catalog Web Conversions surface, with why.
 _APP = "app promotion campaigns"
 _MSG = "messaging (direct message) ad groups"
+_CATALOG = "catalog campaigns; this tool manages non-catalog Web Conversions (sales_destination WEBSITE)"
 NOT_FOR_WEB: dict[str, dict[str, str]] = {
     "Campaign": {
         "app_id": _APP,
@@ -272,11 +372,19 @@ NOT_FOR_WEB: dict[str, dict[str, str]] = {
         "campaign_app_profile_page_state": _APP,
         "disable_skan_campaign": _APP,
         "postback_window_mode": _APP,
+        "gaming_ad_compliance_agreement": _APP,
+        "catalog_type": _CATALOG,
+        "open_api_partner": "not a Smart+ Web Conversions setting",
+        "rta_id": "RTA is allowlisted and immutable; not managed by this tool",
+        "rta_bid_enabled": _APP,
+        "rta_product_selection_enabled": _APP,
         "request_id": "the tool's own use: it sends a deterministic request_id with every create",
         "campaign_id": "set by TikTok; pin a live campaign with `id:`",
     },
     "AdGroup": {
         "app_id": _APP,
+        "app_config": _APP,
+        "minis_id": "mini series and games",
         "identity_authorized_bc_id": _MSG,
         "identity_id": _MSG,
         "identity_type": _MSG,
@@ -286,6 +394,18 @@ NOT_FOR_WEB: dict[str, dict[str, str]] = {
         "phone_info": _MSG,
         "zalo_id_type": _MSG,
         "movie_premiere_date": "movie promotion",
+        "catalog_id": _CATALOG,
+        "catalog_authorized_bc_id": _CATALOG,
+        "product_source": _CATALOG,
+        "promotion_target_type": "leave it unset for Web Conversions (web guide D:1847302878676994)",
+        "promotion_website_type": "TikTok's echo (UNSET); not a Web Conversions setting",
+        "deep_funnel_event_source": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_event_source_id": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_optimization_event": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_funnel_optimization_status": "deep-funnel optimization is not part of Smart+ Web Conversions",
+        "deep_cpabid": "no Smart+ equivalent (smart-plus-current.md 7.2)",
+        "open_api_partner": "not a Smart+ Web Conversions setting",
+        "scheduled_budget": "set through /smart_plus/adgroup/budget/update/ (allowlist), not on create",
         "advertiser_id": "taken from the campaign",
         "campaign_id": "taken from the campaign",
         "request_id": "the tool's own use: it sends a deterministic request_id with every create",
@@ -293,10 +413,33 @@ NOT_FOR_WEB: dict[str, dict[str, str]] = {
     },
     "Ad": {
         "auto_message_list": _MSG,
-        "interactive_add_on_list": "not supported for web (api-behavior.md 4, counts)",
+        "interactive_add_on_list": "not supported for web (D:1843317390059522)",
+        "custom_product_page_list": _CATALOG,
+        "page_list": "not used by Web Conversions ads (web guide D:1847302878676994)",
+        "disclaimer": "not managed by this tool yet (immutable once set, D:1843317390059522)",
         "advertiser_id": "taken from the campaign",
         "adgroup_id": "taken from the ad group",
         "smart_plus_ad_id": "set by TikTok; pin a live ad with `id:`",
+    },
+    "AdConfiguration": {
+        "auto_disclaimer_types": _CATALOG,
+        "catalog_creative_toggle": _CATALOG,
+        "catalog_creative_info": _CATALOG,
+        "end_card_cta": _CATALOG,
+        "fallback_type": _CATALOG,
+        "phone_info": _CATALOG,
+        "product_display_field_list": _CATALOG,
+        "product_ids": _CATALOG,
+        "product_set_id": _CATALOG,
+        "product_specific_type": _CATALOG,
+        "deeplink_utm_params": "sales_destination APP only (allowlist)",
+    },
+    "TrackingInfo": {
+        "app_tracking_info_list": "sales_destination WEB_AND_APP only",
+        "tracking_message_event_set_id": "instant messaging ads only",
+    },
+    "TargetingSpec": {
+        "app_targeting_type": _APP,
     },
 }
 
@@ -313,7 +456,7 @@ class Guardrails(_Model):
 
     historical_cpa: Annotated[float, Field(gt=0, strict=True)] | None = None
     max_spend_increase: Annotated[float, Field(ge=0, strict=True)] | None = None
-    overrides: list[str] = Field(default_factory=list)
+    overrides: list[OverrideStr] = Field(default_factory=list)
 
 
 # ---- ad group ------------------------------------------------------------------------------------
@@ -323,13 +466,14 @@ class TargetingAction(_Model):
     """A behaviour (``targeting_spec.actions[]``)."""
 
     action_category_ids: list[IdStr] | None = None
-    action_period: Annotated[int, Field(gt=0, strict=True)] | None = None
-    action_scene: Text | None = None
+    # D:1843314887930946: 0, 7 or 15 days (forced to 0 for creator and hashtag actions).
+    action_period: Literal[0, 7, 15] | None = None
+    action_scene: Literal["VIDEO_RELATED", "CREATOR_RELATED", "HASHTAG_RELATED"] | None = None
     video_user_actions: list[Text] | None = None
 
 
 class TargetingSpec(_Model):
-    """``targeting_spec``. Which fields are audience controls, suggestions or manual-only:
+    """``targeting_spec``. Which fields TikTok honours under which targeting mode:
     ``core/targeting.py``."""
 
     actions: list[TargetingAction] | None = None
@@ -367,7 +511,7 @@ class TargetingSpec(_Model):
 
 class VideoInfo(_Model):
     video_id: Text
-    file_name: str | None = None
+    file_name: FileName | None = None
 
 
 class ImageInfo(_Model):
@@ -395,8 +539,7 @@ class Creative(_Model):
 
 
 class AdText(_Model):
-    # The Smart+ ad_text limit is NOT FOUND (api-behavior.md); only "not empty" is checked.
-    ad_text: Text
+    ad_text: AdTextStr
 
 
 class CallToActionItem(_Model):
@@ -409,94 +552,69 @@ class LandingPageUrl(_Model):
 
 
 class Deeplink(_Model):
-    deeplink: Text | None = None
+    deeplink: UrlText
     deeplink_type: DeeplinkType | None = None
 
 
-class PageItem(_Model):
-    page_id: IdStr
-
-
 class UtmParam(_Model):
-    key: Text
-    value: Text
+    key: UtmKey
+    value: UtmValue
 
 
 class TrackingInfo(_Model):
     click_tracking_url: UrlStr | None = None
     impression_tracking_url: UrlStr | None = None
     tracking_app_id: Text | None = None
-    tracking_message_event_set_id: Text | None = None
-
-
-class PhoneInfo(_Model):
-    phone_number: Text | None = None
-    phone_region_calling_code: Text | None = None
-    phone_region_code: Text | None = None
 
 
 class AdConfiguration(_Model):
-    auto_disclaimer_types: list[AutoDisclaimer] | None = None
     call_to_action_id: IdStr | None = None
-    catalog_creative_toggle: Flag | None = None
     dark_post_status: DarkPostStatus | None = None
-    end_card_cta: EndCardCta | None = None
-    fallback_type: Text | None = None
     identity_id: IdStr | None = None
     identity_type: Literal["CUSTOMIZED_USER"] | None = None
-    phone_info: PhoneInfo | None = None
-    product_display_field_list: list[Text] | None = None
-    product_ids: list[IdStr] | None = None
-    product_set_id: IdStr | None = None
-    product_specific_type: Text | None = None
     tracking_info: TrackingInfo | None = None
     utm_params: list[UtmParam] | None = None
 
 
 class Ad(_Model):
-    """Fields of ``/smart_plus/ad/create/`` (minus ``advertiser_id``, ``adgroup_id``)."""
+    """Fields of ``/smart_plus/ad/create/`` (minus ``advertiser_id``, ``adgroup_id``), plus the
+    tool keys ``id`` and ``cta_portfolio``."""
 
     id: IdStr | None = None
     ad_name: Name
     operation_status: OperationStatus | None = None
+    cta_portfolio: CtaPortfolio | None = None
     ad_configuration: AdConfiguration | None = None
     ad_text_list: list[AdText] | None = None
     call_to_action_list: list[CallToActionItem] | None = None
     creative_list: list[Creative] | None = None
     deeplink_list: list[Deeplink] | None = None
     landing_page_url_list: list[LandingPageUrl] | None = None
-    page_list: list[PageItem] | None = None
 
 
 class AdGroup(_Model):
     """Fields of ``/smart_plus/adgroup/create/`` (minus ``advertiser_id``, ``campaign_id``,
-    ``request_id`` and the app/messaging fields), plus ``ads``."""
+    ``request_id`` and the app/messaging/catalog fields), plus ``ads``."""
 
     id: IdStr | None = None
     adgroup_name: AdgroupName
     operation_status: OperationStatus | None = None
     promotion_type: Literal["WEBSITE"] = "WEBSITE"
-    promotion_target_type: Text | None = None
-    promotion_website_type: Text | None = None
     optimization_goal: OptimizationGoal
     optimization_event: OptimizationEvent | None = None
     custom_conversion_id: IdStr | None = None
     pixel_id: IdStr | None = None
-    deep_funnel_event_source: Text | None = None
-    deep_funnel_event_source_id: Text | None = None
-    deep_funnel_optimization_event: Text | None = None
-    deep_funnel_optimization_status: Text | None = None
     billing_event: BillingEvent = "OCPM"
-    bid_type: BidType | None = None
+    # Required on create (D:1843314887930946), though the SDK yml does not mark it so.
+    bid_type: BidType
     bid_price: Money | None = None
     conversion_bid_price: Money | None = None
-    roas_bid: Money | None = None
+    roas_bid: Annotated[float, Field(ge=0.01, le=1000, strict=True)] | None = None
     deep_bid_type: DeepBidType | None = None
-    deep_cpabid: Money | None = None
-    vbo_window: Text | None = None
+    vbo_window: Literal["SEVEN_DAYS", "ZERO_DAY"] | None = None
     budget_mode: AdgroupBudgetMode | None = None
-    budget: Money | None = None
-    min_budget: Money | None = None
+    budget: Budget | None = None
+    min_budget: Budget | None = None
     schedule_type: ScheduleType
     schedule_start_time: TimeStr
     schedule_end_time: TimeStr | None = None
@@ -507,23 +625,25 @@ class AdGroup(_Model):
     targeting_optimization_mode: TargetingMode | None = None
     suggestion_audience_enabled: Flag | None = None
     targeting_spec: TargetingSpec
-    catalog_id: IdStr | None = None
-    catalog_authorized_bc_id: IdStr | None = None
-    product_source: Text | None = None
     attribution_event_count: AttributionEventCount | None = None
-    click_attribution_window: AttributionWindow | None = None
-    view_attribution_window: AttributionWindow | None = None
-    engaged_view_attribution_window: AttributionWindow | None = None
+    click_attribution_window: ClickWindow | None = None
+    view_attribution_window: ViewWindow | None = None
+    engaged_view_attribution_window: ViewWindow | None = None
     comment_disabled: Flag | None = None
     share_disabled: Flag | None = None
     video_download_disabled: Flag | None = None
-    open_api_partner: Text | None = None
     ads: list[Ad] = Field(default_factory=list)
 
     @property
     def targeting_mode(self) -> TargetingMode:
-        # TikTok's default is AUTOMATIC (api-behavior.md 3).
+        # TikTok's default is AUTOMATIC (D:1843314887930946).
         return self.targeting_optimization_mode or "AUTOMATIC"
+
+    @property
+    def tiktok_placement(self) -> bool:
+        """Whether the ad group may deliver on TikTok: automatic placement (both fields left out,
+        or PLACEMENT_TYPE_AUTOMATIC) always includes it; NORMAL only when it is chosen."""
+        return self.placement_type != "PLACEMENT_TYPE_NORMAL" or "PLACEMENT_TIKTOK" in (self.placements or [])
 
 
 class Campaign(_Model):
@@ -540,25 +660,24 @@ class Campaign(_Model):
     advertiser_id: IdStr
     campaign_name: Name
     objective_type: ObjectiveType
+    # Required by TikTok for WEB_CONVERSIONS and immutable (D:1843312852800706). WEBSITE is the only
+    # value of this surface, so the tool sends it when the manifest leaves it out (like
+    # promotion_type), and every create carries it.
+    sales_destination: SalesDestination = "WEBSITE"
     operation_status: OperationStatus | None = None
     budget_optimize_on: Flag | None = None
     budget_mode: CampaignBudgetMode | None = None
-    budget: Money | None = None
+    budget: Budget | None = None
     campaign_type: CampaignType | None = None
-    sales_destination: SalesDestination | None = None
     special_industries: list[SpecialIndustry] | None = None
     po_number: Text | None = None
     is_promotional_campaign: Flag | None = None
-    is_advanced_dedicated_campaign: Flag | None = None
-    bid_align_type: Text | None = None
-    catalog_enabled: Flag | None = None
-    catalog_type: Text | None = None
-    open_api_partner: Text | None = None
+    catalog_enabled: Literal[False] | None = None
     guardrails: Guardrails | None = None
     prune: Flag = False
     adgroups: list[AdGroup] = Field(default_factory=list)
 
     @property
     def cbo(self) -> bool:
-        # TikTok's default for budget_optimize_on is true (api-behavior.md section 3).
+        # TikTok's default for budget_optimize_on is true (D:1843312852800706).
         return self.budget_optimize_on is not False

@@ -33,7 +33,6 @@ MAX_CREATIVES = 50
 MAX_CAROUSEL_IMAGES = 35
 MAX_AD_TEXTS = 5
 MAX_CTAS = 3
-MAX_PAGES = 3
 MAX_LANDING_PAGES = 1
 MAX_DEEPLINKS = 1
 MAX_UTM_PARAMS = 14
@@ -50,13 +49,11 @@ DAILY_MODES = frozenset({"BUDGET_MODE_DAY", DYNAMIC_DAILY})
 SPARK_IDENTITIES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
 CBO_CAMPAIGN_MODES = (DYNAMIC_DAILY, TOTAL)
 NO_CBO_CAMPAIGN_MODES = ("BUDGET_MODE_INFINITE", "BUDGET_MODE_DAY", TOTAL)
-# Web guide (DOC:1847302878676994): with CBO off the ad groups use TOTAL or DYNAMIC_DAILY.
-WEB_ADGROUP_MODES = (DYNAMIC_DAILY, TOTAL)
 
 # TikTok's CBO uniformity lists (DOC:1843314887930946, quoted in api-behavior.md section 4).
+# promotion_target_type is on TikTok's list too; web leaves it unset (not a field of the models).
 CBO_ON_UNIFORM = (
     "promotion_type",
-    "promotion_target_type",
     "optimization_goal",
     "optimization_event",
     "billing_event",
@@ -66,6 +63,8 @@ CBO_ON_UNIFORM = (
     "deep_bid_type",
     "vbo_window",
     "roas_bid",
+    # The web guide (D:1847302878676994) adds it to the API reference's list.
+    "custom_conversion_id",
 )
 CBO_OFF_UNIFORM = ("bid_type", "deep_bid_type", "vbo_window", "budget_mode")
 
@@ -94,6 +93,9 @@ RULES: dict[str, str] = {
     "url": "URLs are http(s)",
     "name-length": "names are 1 to 512 characters (CJK counts 2 in campaign and ad names)",
     "name-emoji": "names contain no emoji",
+    "control-character": "names and texts hold no control characters or line breaks",
+    "text-length": "texts within TikTok's length limits (ad text 100, UTM key 100 / value 600, ...)",
+    "budget-precision": "budgets have at most 2 decimal places",
     "dayparting": "dayparting is 336 characters of 0/1 (48 half hours x 7 days)",
     "value": "numbers are in range (budgets and bids > 0, finite), strings not empty",
     "unique-name": "names are unique among siblings (campaigns per advertiser)",
@@ -107,7 +109,6 @@ RULES: dict[str, str] = {
     "campaign-budget-mode": "CBO off: campaign budget_mode is INFINITE, DAY or TOTAL",
     "campaign-budget": "CBO off: a DAY/TOTAL campaign cap has a budget, INFINITE has none",
     "adgroup-budget": "CBO off: every ad group sets budget and budget_mode",
-    "adgroup-budget-mode": "CBO off: ad group budget_mode is DYNAMIC_DAILY_BUDGET or TOTAL (web)",
     "cbo-off-uniformity": "CBO off: ad groups share bid_type, deep_bid_type, vbo_window, budget_mode",
     "budget-combination": "a daily campaign cap needs daily ad group budgets",
     "min-budget": "budgets at least 50 per campaign, 20 per ad group per day (USD)",
@@ -129,24 +130,41 @@ RULES: dict[str, str] = {
     "value-event": "VALUE optimizes SHOPPING",
     "billing-event": "billing_event is CPC for CLICK, OCPM for every other goal",
     "placements": "placements only with PLACEMENT_TYPE_NORMAL, which needs them",
-    "location-required": "targeting_spec sets location_ids or zipcode_ids",
-    "targeting-manual-only": "manual targeting fields only with targeting_optimization_mode MANUAL",
-    "targeting-suggestions": "AUTOMATIC: suggestions need suggestion_audience_enabled: true",
+    "bid-below-budget": "bid_price / conversion_bid_price below the budget",
+    "deep-bid-type": "VALUE needs VO_HIGHEST_VALUE or VO_MIN_ROAS and NO_BID; other goals no value bidding",
+    "attribution-windows": "click and view attribution windows set together; engaged view only with both",
+    "location-required": "targeting_spec sets location_ids",
+    "operating-systems": "operating_systems takes one value",
+    "targeting-exclusive": "device models vs price ranges, Pangle include vs exclude packages",
+    "targeting-manual-only": "fields TikTok ignores under AUTOMATIC need targeting_optimization_mode MANUAL",
+    "targeting-suggestions": "AUTOMATIC: suggestions (ignored otherwise) need suggestion_audience_enabled: true",
+    "targeting-automatic-only": "spc_audience_age (ignored under MANUAL) only with AUTOMATIC targeting",
+    "targeting-ignored": "no zipcode_ids or blocked_pangle_app_ids (TikTok ignores them for web)",
     "suggestions-automatic-only": "suggestion_audience_enabled only with AUTOMATIC targeting",
     "creatives-required": "an ad has at least one creative",
     "max-creatives": f"at most {MAX_CREATIVES} creatives per ad",
     "carousel-images": f"a carousel has 1 to {MAX_CAROUSEL_IMAGES} images",
     "carousel-music": "a carousel has one music track",
     "video-required": "SINGLE_VIDEO has video_info or tiktok_item_id",
-    "identity-required": "every creative has an identity (its own, or ad_configuration's)",
+    "video-cover": "a Spark Push or non-Spark single video has exactly one cover image (image_info)",
+    "pull-media": "a Spark Pull creative (tiktok_item_id) takes no video_info, image_info or music_info",
+    "catalog-carousel": "no CATALOG_CAROUSEL (catalog campaigns only)",
+    "identity-required": "Spark: identity in creative_info; non-Spark: ad_configuration identity_type + id",
+    "custom-identity-placement": "CUSTOMIZED_USER only in ad_configuration, only on Pangle/GAB-only ad groups",
+    "push-identity": "Spark Push uses TT_USER or BC_AUTH_TT (AUTH_CODE pulls posts only)",
     "bc-identity": "identity_authorized_bc_id goes with BC_AUTH_TT, and back",
     "spark-identity": "a TikTok post (tiktok_item_id) needs a Spark identity",
     "spark-mixing": "Spark and non-Spark ads never share a campaign",
-    "spark-cta": "Spark ads on TikTok placements use call_to_action_id, not call_to_action_list",
+    "aigc-disclosure": "aigc_disclosure_type only for non-Spark (CUSTOMIZED_USER) ads",
+    "dark-post": "dark_post_status only for ads with Spark Push creatives",
+    "spark-cta": "Spark ads on TikTok placements take a dynamic CTA, not call_to_action_list",
+    "cta-required": "a web Spark ad on TikTok placements sets call_to_action_id or cta_portfolio",
+    "cta-exclusive": "cta_portfolio, call_to_action_id and call_to_action_list: one of them",
     "ad-text-required": "ad_text_list unless every creative is a TikTok post",
+    "pull-ad-text": "no ad_text_list when every creative is a TikTok post",
     "max-ad-texts": f"at most {MAX_AD_TEXTS} ad texts per ad",
     "max-ctas": f"at most {MAX_CTAS} CTAs per ad",
-    "max-items": "page_list <= 3, landing_page_url_list <= 1, deeplink_list <= 1, utm_params <= 14",
+    "max-items": "landing_page_url_list <= 1, deeplink_list <= 1, utm_params <= 14",
     "landing-page-required": "a web ad has a landing page URL",
     "duplicate-item": "no repeated ad text, CTA, or UTM key in one ad",
 }
@@ -254,13 +272,6 @@ def _check_campaign(c: Campaign, report: Report) -> None:
                     "adgroup-budget",
                     "with CBO off every ad group sets its budget_mode",
                 )
-            elif g.budget_mode not in WEB_ADGROUP_MODES:
-                report(
-                    ("adgroups", i, "budget_mode"),
-                    "adgroup-budget-mode",
-                    f"a Web Conversions ad group budget_mode is {' or '.join(WEB_ADGROUP_MODES)}, "
-                    f"not {g.budget_mode}",
-                )
             elif mode == "BUDGET_MODE_DAY" and g.budget_mode not in DAILY_MODES:
                 report(
                     ("adgroups", i, "budget_mode"),
@@ -288,9 +299,20 @@ def _check_spark_mixing(c: Campaign, report: Report) -> None:
     plain: tuple[int, int] | None = None
     for i, g in enumerate(c.adgroups):
         for j, ad in enumerate(g.ads):
-            kinds = {is_spark(cr.creative_info) for cr in ad.creative_list or []}
+            creatives = ad.creative_list or []
+            custom = ad.ad_configuration is not None and ad.ad_configuration.identity_type is not None
+            kinds = {is_spark(cr.creative_info) and not custom for cr in creatives}
+            if custom and any(is_spark(cr.creative_info) for cr in creatives):
+                k = next(k for k, cr in enumerate(creatives) if is_spark(cr.creative_info))
+                report(
+                    ("adgroups", i, "ads", j, "creative_list", k),
+                    "spark-mixing",
+                    f"ad {ad.ad_name!r} has a non-Spark identity (ad_configuration) and Spark creatives; "
+                    "an ad is one or the other",
+                )
+                continue
             if kinds == {True, False}:
-                k = next(k for k, cr in enumerate(ad.creative_list or []) if not is_spark(cr.creative_info))
+                k = next(k for k, cr in enumerate(creatives) if not is_spark(cr.creative_info))
                 report(
                     ("adgroups", i, "ads", j, "creative_list", k),
                     "spark-mixing",
@@ -314,6 +336,7 @@ def _check_spark_mixing(c: Campaign, report: Report) -> None:
 
 
 def is_spark(info: CreativeInfo) -> bool:
+    """A Spark creative: a Spark identity in creative_info, or a TikTok post."""
     return info.identity_type in SPARK_IDENTITIES or info.tiktok_item_id is not None
 
 
@@ -414,6 +437,36 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None
                     "bid-without-cap",
                     f"{f} is a cost cap: it needs bid_type BID_TYPE_CUSTOM (got {g.bid_type or 'none'})",
                 )
+    budget = c.budget if c.cbo else g.budget
+    for f in ("bid_price", "conversion_bid_price"):
+        bid = getattr(g, f)
+        if bid is not None and budget is not None and bid >= budget:
+            # D:1843314887930946: a bid must be below the budget (the campaign's under CBO).
+            report(
+                (*path, f),
+                "bid-below-budget",
+                f"{f} {bid:g} is not below the {'campaign' if c.cbo else 'ad group'} budget {budget:g}",
+            )
+    if goal_value := g.optimization_goal == "VALUE":
+        if g.deep_bid_type not in ("VO_HIGHEST_VALUE", "VO_MIN_ROAS"):
+            report(
+                (*path, "deep_bid_type"),
+                "deep-bid-type",
+                "optimization_goal VALUE needs deep_bid_type VO_HIGHEST_VALUE or VO_MIN_ROAS "
+                "(D:1847302878676994)",
+            )
+        if g.bid_type == "BID_TYPE_CUSTOM":
+            report(
+                (*path, "bid_type"),
+                "deep-bid-type",
+                "optimization_goal VALUE bids with bid_type BID_TYPE_NO_BID (D:1847302878676994)",
+            )
+    if not goal_value and g.deep_bid_type not in (None, "DEFAULT"):
+        report(
+            (*path, "deep_bid_type"),
+            "deep-bid-type",
+            f"deep_bid_type {g.deep_bid_type} is value optimization: it needs optimization_goal VALUE",
+        )
     if g.deep_bid_type == "VO_MIN_ROAS" and g.roas_bid is None:
         report((*path, "deep_bid_type"), "roas-bid", "deep_bid_type VO_MIN_ROAS needs roas_bid")
     if g.roas_bid is not None and g.deep_bid_type != "VO_MIN_ROAS":
@@ -465,6 +518,24 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None
             + ("; set billing_event: CPC" if want == "CPC" else ""),
         )
 
+    # Attribution (D:1843314887930946): set by hand, click and view go together; engaged view only
+    # with both. All three are immutable after create.
+    click, view = g.click_attribution_window, g.view_attribution_window
+    if (click is None) != (view is None):
+        missing = "view_attribution_window" if view is None else "click_attribution_window"
+        report(
+            (*path, missing),
+            "attribution-windows",
+            "click_attribution_window and view_attribution_window are set together (or both left out "
+            f"for the account's defaults); {missing} is missing",
+        )
+    if g.engaged_view_attribution_window is not None and (click is None or view is None):
+        report(
+            (*path, "engaged_view_attribution_window"),
+            "attribution-windows",
+            "engaged_view_attribution_window needs click_attribution_window and view_attribution_window",
+        )
+
     # Placements: automatic placement means leaving both out (web guide).
     if g.placement_type == "PLACEMENT_TYPE_NORMAL" and not g.placements:
         report((*path, "placements"), "placements", "PLACEMENT_TYPE_NORMAL needs placements")
@@ -477,58 +548,90 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None
 
     _check_targeting(g, path, report)
     for j, ad in enumerate(g.ads):
-        _check_ad(g, ad, (*path, "ads", j), report)
+        _check_ad(c, g, ad, (*path, "ads", j), report)
 
 
 def _check_targeting(g: AdGroup, path: PathT, report: Report) -> None:
     spec = g.targeting_spec
     tpath = (*path, "targeting_spec")
-    # Whether the upgraded API requires a location is NOT FOUND; the legacy one did (location_ids was
-    # required in /campaign/spc/create/). Strict reading: a location (or zip code) is required.
-    if not spec.location_ids and not spec.zipcode_ids:
+    # D:1843314887930946: location_ids is required for every non-travel campaign (zip codes are
+    # travel-catalog only, so they are no alternative here).
+    if not spec.location_ids:
+        report((*tpath, "location_ids"), "location-required", "targeting_spec needs location_ids")
+    if spec.operating_systems is not None and len(spec.operating_systems) > 1:
         report(
-            (*tpath, "location_ids"),
-            "location-required",
-            "targeting_spec needs location_ids (or zipcode_ids)",
+            (*tpath, "operating_systems"),
+            "operating-systems",
+            f"operating_systems takes one value (ANDROID or IOS), not {len(spec.operating_systems)}; "
+            "leave it out to target both",
+        )
+    if spec.device_model_ids and spec.device_price_ranges:
+        report(
+            (*tpath, "device_price_ranges"),
+            "targeting-exclusive",
+            "device_model_ids and device_price_ranges exclude each other",
+        )
+    if spec.included_pangle_audience_package_ids and spec.excluded_pangle_audience_package_ids:
+        report(
+            (*tpath, "excluded_pangle_audience_package_ids"),
+            "targeting-exclusive",
+            "included and excluded Pangle audience packages exclude each other",
         )
     mode = g.targeting_mode
-    if mode == "MANUAL":
-        if g.suggestion_audience_enabled:
-            report(
-                (*path, "suggestion_audience_enabled"),
-                "suggestions-automatic-only",
-                "audience suggestions are a layer of AUTOMATIC targeting; with MANUAL every field applies",
-            )
-        return
+    if mode == "MANUAL" and g.suggestion_audience_enabled:
+        report(
+            (*path, "suggestion_audience_enabled"),
+            "suggestions-automatic-only",
+            "audience suggestions are a layer of AUTOMATIC targeting; with MANUAL every field applies",
+        )
+    ignored = "TikTok would ignore it (not stored), so the ad group would drift forever"
     for field in targeting.set_fields(g):
         r = targeting.role(field, mode)
-        if r == "manual":
-            hint = "; use spc_audience_age for a minimum age" if field in targeting.DEMOGRAPHICS else ""
+        if r == "ignored":
+            report(
+                (*tpath, field),
+                "targeting-ignored",
+                f"{field}: {targeting.WHY_IGNORED[field]}; {ignored}",
+            )
+        elif r == "automatic":
+            report(
+                (*tpath, field),
+                "targeting-automatic-only",
+                f"{field} is an AUTOMATIC audience control: under MANUAL {ignored}; "
+                "use age_groups for the ages to target",
+            )
+        elif mode == "MANUAL":
+            continue
+        elif r == "manual":
             report(
                 (*tpath, field),
                 "targeting-manual-only",
-                f"{field} is manual targeting: it needs targeting_optimization_mode MANUAL "
-                f"(this ad group is AUTOMATIC){hint}",
+                f"{field} is manual targeting: under AUTOMATIC {ignored}; "
+                "set targeting_optimization_mode: MANUAL",
             )
         elif r == "suggestion" and not g.suggestion_audience_enabled:
+            hint = (
+                " (spc_audience_age is the guaranteed age floor)" if field in targeting.DEMOGRAPHICS else ""
+            )
             report(
                 (*tpath, field),
                 "targeting-suggestions",
-                f"under AUTOMATIC targeting {field} is an audience suggestion: set "
-                "suggestion_audience_enabled: true, or targeting_optimization_mode MANUAL",
+                f"under AUTOMATIC {field} is an audience suggestion: without "
+                f"suggestion_audience_enabled: true {ignored}; enable suggestions or use MANUAL{hint}",
             )
 
 
 # ---- ad ------------------------------------------------------------------------------------------
 
+# Doc ids cited in the messages of the creative rules (smart-plus-current.md 3.1).
+AD_DOC = "D:1843317390059522"
+COMBOS_DOC = "D:1847839781968897"
 
-def _tiktok_placement(g: AdGroup) -> bool:
-    return g.placement_type != "PLACEMENT_TYPE_NORMAL" or "PLACEMENT_TIKTOK" in (g.placements or [])
 
-
-def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
+def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
     creatives = ad.creative_list or []
     conf = ad.ad_configuration
+    custom = conf is not None and conf.identity_type == "CUSTOMIZED_USER"
     if not creatives:
         report((*path, "creative_list"), "creatives-required", "an ad needs at least one creative")
     if len(creatives) > MAX_CREATIVES:
@@ -536,18 +639,89 @@ def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
             (*path, "creative_list"), "max-creatives", f"{len(creatives)} creatives; at most {MAX_CREATIVES}"
         )
     for k, cr in enumerate(creatives):
-        _check_creative(cr.creative_info, ad, (*path, "creative_list", k, "creative_info"), report)
+        _check_creative(c, cr.creative_info, ad, (*path, "creative_list", k, "creative_info"), report)
 
     spark = any(is_spark(cr.creative_info) for cr in creatives)
-    if spark and _tiktok_placement(g) and ad.call_to_action_list:
-        # DOC:1843317390059522 (api-behavior.md 4): Spark identity + TikTok placement (automatic
-        # included) "must use call_to_action_id instead of call_to_action_list".
+    push = any(is_spark(cr.creative_info) and not cr.creative_info.tiktok_item_id for cr in creatives)
+    on_tiktok = g.tiktok_placement
+
+    # Non-Spark (Custom Identity) ads: ad_configuration, and only off TikTok (D:1848048566169730).
+    if conf is not None:
+        cpath = (*path, "ad_configuration")
+        if conf.identity_type is not None and conf.identity_id is None:
+            report(
+                (*cpath, "identity_id"),
+                "identity-required",
+                "identity_type CUSTOMIZED_USER needs identity_id",
+            )
+        if conf.identity_id is not None and conf.identity_type is None:
+            report(
+                (*cpath, "identity_type"),
+                "identity-required",
+                "ad_configuration.identity_id needs identity_type CUSTOMIZED_USER",
+            )
+        if custom and on_tiktok:
+            where = (
+                "automatic placement (which includes TikTok)"
+                if g.placement_type != "PLACEMENT_TYPE_NORMAL"
+                else "a placement list with PLACEMENT_TIKTOK"
+            )
+            report(
+                (*cpath, "identity_type"),
+                "custom-identity-placement",
+                f"non-Spark Custom Identity (CUSTOMIZED_USER) ads are closed on TikTok for every account "
+                f"(D:1848048566169730); this ad group has {where}. Use a Spark identity in creative_info, "
+                "or placement_type PLACEMENT_TYPE_NORMAL with only PLACEMENT_PANGLE / "
+                "PLACEMENT_GLOBAL_APP_BUNDLE",
+            )
+        if conf.dark_post_status is not None and not push:
+            report(
+                (*cpath, "dark_post_status"),
+                "dark-post",
+                f"dark_post_status applies to Spark Push creatives only (video_info or image_info with a "
+                f"Spark identity) ({AD_DOC})",
+            )
+
+    # CTAs: on TikTok/automatic placement a web Spark ad takes a dynamic CTA (a portfolio id), not
+    # call_to_action_list (D:1843317390059522, D:1847302878676994).
+    cta_id = conf.call_to_action_id if conf is not None else None
+    if ad.cta_portfolio is not None:
+        if cta_id is not None:
+            report(
+                (*path, "cta_portfolio"),
+                "cta-exclusive",
+                "cta_portfolio asks the tool for a new CTA portfolio; ad_configuration.call_to_action_id "
+                "names an existing one: set one of them",
+            )
+        if ad.call_to_action_list:
+            report(
+                (*path, "call_to_action_list"),
+                "cta-exclusive",
+                "cta_portfolio (a dynamic CTA) and call_to_action_list (standard CTAs) exclude each other",
+            )
+    elif cta_id is not None and ad.call_to_action_list:
+        # TikTok states no rule for both (the manual API ignores the list): strict, one or the other.
         report(
             (*path, "call_to_action_list"),
-            "spark-cta",
-            "Spark ads on the TikTok placement take ad_configuration.call_to_action_id, "
-            "not call_to_action_list",
+            "cta-exclusive",
+            "ad_configuration.call_to_action_id (a dynamic CTA) and call_to_action_list exclude each other",
         )
+    if spark and on_tiktok:
+        if ad.call_to_action_list:
+            report(
+                (*path, "call_to_action_list"),
+                "spark-cta",
+                f"a Spark ad on the TikTok placement (automatic placement included) takes a dynamic CTA, "
+                f"not call_to_action_list ({AD_DOC}): set ad_configuration.call_to_action_id or "
+                "cta_portfolio: recommended",
+            )
+        elif cta_id is None and ad.cta_portfolio is None:
+            report(
+                (*path, "ad_configuration", "call_to_action_id"),
+                "cta-required",
+                f"a web Spark ad on the TikTok placement needs a dynamic CTA ({AD_DOC}): set "
+                "ad_configuration.call_to_action_id (an existing CTA portfolio) or cta_portfolio: recommended",
+            )
 
     texts = ad.ad_text_list or []
     if len(texts) > MAX_AD_TEXTS:
@@ -560,7 +734,6 @@ def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
         [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
     )
     for field, most in (
-        ("page_list", MAX_PAGES),
         ("landing_page_url_list", MAX_LANDING_PAGES),
         ("deeplink_list", MAX_DEEPLINKS),
     ):
@@ -573,11 +746,21 @@ def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
             report(upath, "max-items", f"{len(conf.utm_params)} utm_params; at most {MAX_UTM_PARAMS}")
         _no_duplicates([u.key for u in conf.utm_params], upath, "key", "UTM key", report)
 
-    if not texts and not (creatives and all(c.creative_info.tiktok_item_id for c in creatives)):
+    all_pull = bool(creatives) and all(cr.creative_info.tiktok_item_id for cr in creatives)
+    if not texts and not all_pull:
         report(
             (*path, "ad_text_list"),
             "ad-text-required",
             "ad_text_list is required unless every creative is a TikTok post (tiktok_item_id)",
+        )
+    if texts and all_pull:
+        # The create reference makes ad_text_list optional with tiktok_item_id; the combinations
+        # appendix says not to pass it at all (the post has its caption). Strict: left out.
+        report(
+            (*path, "ad_text_list"),
+            "pull-ad-text",
+            f"every creative is a TikTok post, which carries its own caption: leave ad_text_list out "
+            f"({COMBOS_DOC})",
         )
     # Not stated as required by the reference; a Web Conversions ad without a destination cannot
     # convert, so the strict reading requires one.
@@ -589,35 +772,85 @@ def _check_ad(g: AdGroup, ad: Ad, path: PathT, report: Report) -> None:
         )
 
 
-def _check_creative(info: CreativeInfo, ad: Ad, path: PathT, report: Report) -> None:
-    if info.ad_format == "CAROUSEL_ADS":
+def _check_creative(c: Campaign, info: CreativeInfo, ad: Ad, path: PathT, report: Report) -> None:
+    pull = info.tiktok_item_id is not None
+    if pull:
+        # A TikTok post carries its own media (appendix D:1847839781968897; the create reference
+        # wants music_info for a photo post: conflict, the appendix's "omit" is taken here, with the
+        # Pull video row of both pages).
+        for f in ("video_info", "image_info", "music_info"):
+            if getattr(info, f) is not None:
+                report(
+                    (*path, f),
+                    "pull-media",
+                    f"a Spark Pull creative (tiktok_item_id) takes its media from the TikTok post: leave "
+                    f"{f} out ({COMBOS_DOC})",
+                )
+    if info.ad_format == "CAROUSEL_ADS" and not pull:
         images = info.image_info or []
         if not images or len(images) > MAX_CAROUSEL_IMAGES:
             report(
                 (*path, "image_info"),
                 "carousel-images",
-                f"a carousel has 1 to {MAX_CAROUSEL_IMAGES} images, this one {len(images)}",
+                f"a carousel has 1 to {MAX_CAROUSEL_IMAGES} images (carousel-usable), this one {len(images)}",
             )
-        if info.music_info is None and info.tiktok_item_id is None:
-            report((*path, "music_info"), "carousel-music", "a carousel needs one music track (music_info)")
-    elif info.ad_format == "SINGLE_VIDEO" and info.video_info is None and info.tiktok_item_id is None:
-        report((*path, "video_info"), "video-required", "SINGLE_VIDEO needs video_info or tiktok_item_id")
+        if info.music_info is None:
+            report(
+                (*path, "music_info"),
+                "carousel-music",
+                f"a carousel needs one music track (music_info) ({AD_DOC})",
+            )
+    elif info.ad_format == "SINGLE_VIDEO" and not pull:
+        if info.video_info is None:
+            report((*path, "video_info"), "video-required", "SINGLE_VIDEO needs video_info or tiktok_item_id")
+        elif len(info.image_info or []) != 1:
+            report(
+                (*path, "image_info"),
+                "video-cover",
+                f"a single video takes exactly one cover image, image_info: [{{web_uri: <image id>}}] "
+                f"({AD_DOC}, {COMBOS_DOC}); this one has {len(info.image_info or [])}",
+            )
+        if info.music_info is not None:
+            report((*path, "music_info"), "video-cover", "music_info goes with carousels, not a single video")
+    elif info.ad_format == "CATALOG_CAROUSEL":
+        report(
+            (*path, "ad_format"),
+            "catalog-carousel",
+            "CATALOG_CAROUSEL is for catalog campaigns only; this tool manages non-catalog Web Conversions",
+        )
 
     conf = ad.ad_configuration
-    if info.identity_type is None:
-        if conf is None or conf.identity_id is None:
+    custom = conf is not None and conf.identity_type == "CUSTOMIZED_USER"
+    if info.identity_type == "CUSTOMIZED_USER":
+        report(
+            (*path, "identity_type"),
+            "custom-identity-placement",
+            "CUSTOMIZED_USER is the non-Spark identity: it goes in ad_configuration.identity_type (with "
+            "identity_id), and only on ad groups that deliver to Pangle or Global App Bundle alone "
+            "(D:1848048566169730); creative_info takes a Spark identity (TT_USER, BC_AUTH_TT, AUTH_CODE)",
+        )
+    elif info.identity_type is None:
+        if not custom:
             report(
                 (*path, "identity_type"),
                 "identity-required",
-                "a creative needs identity_type and identity_id "
-                "(or ad_configuration.identity_type CUSTOMIZED_USER with identity_id)",
+                "a Spark creative needs identity_type (TT_USER, BC_AUTH_TT or AUTH_CODE) and identity_id "
+                "in creative_info; a non-Spark ad sets ad_configuration.identity_type CUSTOMIZED_USER",
             )
-    elif info.identity_id is None:
-        report(
-            (*path, "identity_id"),
-            "identity-required",
-            f"identity_type {info.identity_type} needs identity_id",
-        )
+    else:
+        if info.identity_id is None:
+            report(
+                (*path, "identity_id"),
+                "identity-required",
+                f"identity_type {info.identity_type} needs identity_id",
+            )
+        if info.identity_type == "AUTH_CODE" and not pull:
+            report(
+                (*path, "identity_type"),
+                "push-identity",
+                f"AUTH_CODE identities can only pull TikTok posts (tiktok_item_id); a Spark Push creative "
+                f"uses TT_USER or BC_AUTH_TT ({COMBOS_DOC})",
+            )
     if info.identity_type == "BC_AUTH_TT" and info.identity_authorized_bc_id is None:
         report(
             (*path, "identity_authorized_bc_id"),
@@ -630,11 +863,18 @@ def _check_creative(info: CreativeInfo, ad: Ad, path: PathT, report: Report) -> 
             "bc-identity",
             "identity_authorized_bc_id only with identity_type BC_AUTH_TT",
         )
-    if info.tiktok_item_id is not None and info.identity_type not in SPARK_IDENTITIES:
+    if pull and info.identity_type not in SPARK_IDENTITIES:
         report(
             (*path, "identity_type"),
             "spark-identity",
             "a TikTok post (tiktok_item_id) is a Spark ad: identity_type AUTH_CODE, TT_USER or BC_AUTH_TT",
+        )
+    if info.aigc_disclosure_type is not None and not custom:
+        report(
+            (*path, "aigc_disclosure_type"),
+            "aigc-disclosure",
+            f"aigc_disclosure_type is valid only for non-Spark ads (ad_configuration.identity_type "
+            f"CUSTOMIZED_USER) ({AD_DOC})",
         )
 
 

@@ -15,17 +15,30 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import accounts, files_api, manual, report, smart_plus
+from . import (
+    accounts,
+    budget,
+    creative,
+    files_api,
+    manual,
+    materials,
+    report,
+    review,
+    review_state,
+    smart_plus,
+)
 from .knobs import Knobs, Stats
 from .seed import load_seed
 from .store import Store
@@ -35,11 +48,13 @@ from .wire import (
     MSG_SYS_TIMEOUT,
     MSG_TOO_MANY,
     PERMISSION_ERROR,
+    REQUEST_FREQUENCY_LIMITED,
     REQUEST_TOO_FREQUENT,
     ROUTE_NOT_FOUND,
     SYS_ERROR,
     SYS_TIMEOUT,
     TIME_FMT,
+    TOO_MANY_REQUESTS_BL,
     ApiError,
     Query,
     envelope,
@@ -56,7 +71,20 @@ ROUTES: dict[tuple[str, str], smart_plus.Handler] = {
     **report.ROUTES,
     **manual.ROUTES,
     **files_api.ROUTES,
+    **creative.ROUTES,
+    **review.ROUTES,
+    **budget.ROUTES,
+    **materials.ROUTES,
 }
+# Rate-limit fault kinds answered in TikTok's envelope: code and message. The messages of 40132 and
+# 61000 are NOT FOUND in the reference (only the SDK's names): the emulator's wording.
+RATE_FAULTS = {
+    "throttle": (REQUEST_TOO_FREQUENT, MSG_TOO_MANY),
+    "throttle40132": (REQUEST_FREQUENCY_LIMITED, "Request frequency limited. Please retry in some time."),
+    "throttle61000": (TOO_MANY_REQUESTS_BL, "Too many requests. Please retry in some time."),
+}
+# An HTTP 429 from a gateway: a plain-text body, no envelope (its exact text is NOT FOUND).
+HTTP_429_BODY = "Too Many Requests"
 
 
 class Emulator:
@@ -122,6 +150,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("report/", "reporting"),
     ("smart_plus/", "ads_management"),
     ("file/", "creative_management"),
+    # CTA recommendations are one of TikTok's "Creative tools" and portfolios sit beside them.
+    ("creative/", "creative_management"),
 )
 
 
@@ -156,9 +186,13 @@ async def _api(request: Request) -> Response:
         emu.stats.record(stat_path, str(REQUEST_TOO_FREQUENT))
         return emu.answer(REQUEST_TOO_FREQUENT, MSG_TOO_MANY, {})
     fault = knobs.draw_fault()
-    if fault == "throttle":
-        emu.stats.record(stat_path, str(REQUEST_TOO_FREQUENT))
-        return emu.answer(REQUEST_TOO_FREQUENT, MSG_TOO_MANY, {})
+    if fault in RATE_FAULTS:
+        code, message = RATE_FAULTS[fault]
+        emu.stats.record(stat_path, str(code))
+        return emu.answer(code, message, {})
+    if fault == "http429":
+        emu.stats.record(stat_path, "http429")
+        return PlainTextResponse(HTTP_429_BODY, status_code=429)
     if fault in ("error50000", "error50002"):
         code, message = (
             (SYS_ERROR, MSG_SYS_ERROR) if fault == "error50000" else (SYS_TIMEOUT, MSG_SYS_TIMEOUT)
@@ -204,20 +238,61 @@ async def _api(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------- admin
+#
+# Every admin body is checked in full before anything changes (issue 12): a bad value answers HTTP 400
+# naming it and leaves the clock, the database and the knobs as they were.
+
+
+class AdminError(ValueError):
+    """A refused admin request (HTTP 400 with this message)."""
 
 
 def _admin_error(message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message}, status_code=400)
 
 
-async def _admin_body(request: Request) -> JSON:
+async def _admin_body(request: Request, allowed: frozenset[str] | None = None) -> JSON:
     raw = await request.body()
     if not raw.strip():
         return {}
-    parsed = json.loads(raw)
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        raise AdminError("body is not valid JSON") from None
     if not isinstance(parsed, dict):
-        raise ValueError("body must be a JSON object")
+        raise AdminError("body must be a JSON object")
+    if allowed is not None:
+        unknown = set(parsed) - allowed
+        if unknown:
+            raise AdminError(
+                f"unknown keys: {', '.join(sorted(unknown))}; expected {', '.join(sorted(allowed))}"
+            )
     return parsed
+
+
+def _number(name: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AdminError(f"{name}: expected a finite number, got {value!r}")
+    if not low <= value <= high:
+        raise AdminError(f"{name}: must be between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def _object_id(name: str, value: Any) -> str:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, str | int)
+        or not str(value).isdigit()
+        or len(str(value)) > 19
+    ):
+        raise AdminError(f"{name}: expected an id (a string of digits), got {value!r}")
+    return str(value)
+
+
+# The clock stays within these years whatever is asked, so no later read can overflow.
+CLOCK_MIN = dt.datetime(2000, 1, 1)
+CLOCK_MAX = dt.datetime(2200, 1, 1)
+MAX_ADVANCE_DAYS = 36_500.0
 
 
 async def _clock(request: Request) -> Response:
@@ -225,34 +300,50 @@ async def _clock(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse({"ok": True, "now": emu.store.now_str()})
     try:
-        body = await _admin_body(request)
+        body = await _admin_body(request, frozenset({"now", "advance_days"}))
+        if len(body) != 1:
+            raise AdminError('expected {"now": "YYYY-MM-DD HH:MM:SS"} or {"advance_days": N}')
         if "now" in body:
-            emu.store.set_clock(str(body["now"]))
-        elif "advance_days" in body:
-            emu.store.advance_days(float(body["advance_days"]))
+            value = body["now"]
+            moment = dt.datetime.strptime(value, TIME_FMT) if isinstance(value, str) else None
+            if moment is None:
+                raise AdminError(f"now: expected 'YYYY-MM-DD HH:MM:SS', got {value!r}")
+            if not CLOCK_MIN <= moment < CLOCK_MAX:
+                raise AdminError(f"now: must be between {CLOCK_MIN:%Y-%m-%d} and {CLOCK_MAX:%Y-%m-%d}")
+            emu.store.set_clock(value)
         else:
-            return _admin_error('expected {"now": "YYYY-MM-DD HH:MM:SS"} or {"advance_days": N}')
-    except ValueError as error:
+            days = _number("advance_days", body["advance_days"], -MAX_ADVANCE_DAYS, MAX_ADVANCE_DAYS)
+            target = emu.store.now() + dt.timedelta(days=days)
+            if not CLOCK_MIN <= target < CLOCK_MAX:
+                raise AdminError(
+                    f"advance_days: the clock would reach {target:%Y-%m-%d}, outside "
+                    f"{CLOCK_MIN:%Y-%m-%d}..{CLOCK_MAX:%Y-%m-%d}"
+                )
+            emu.store.advance_days(days)
+    except AdminError as error:
         return _admin_error(str(error))
+    except ValueError as error:  # strptime
+        return _admin_error(f"now: {error}")
     return JSONResponse({"ok": True, "now": emu.store.now_str()})
 
 
 async def _spend(request: Request) -> Response:
     emu: Emulator = request.app.state.emulator
     try:
-        body = await _admin_body(request)
-        today = float(body["today"])
-    except (ValueError, KeyError, TypeError) as error:
-        return _admin_error(f'expected {{"adgroup_id" or "campaign_id": ..., "today": X}}: {error}')
+        body = await _admin_body(request, frozenset({"adgroup_id", "campaign_id", "today"}))
+        kinds = [k for k in ("adgroup", "campaign") if f"{k}_id" in body]
+        if len(kinds) != 1 or "today" not in body:
+            raise AdminError('expected {"adgroup_id" or "campaign_id": ..., "today": X}')
+        kind = kinds[0]
+        object_id = _object_id(f"{kind}_id", body[f"{kind}_id"])
+        today = _number("today", body["today"], 0, 1e12)
+        if emu.store.get(kind, object_id) is None:
+            raise AdminError(f"{kind} {object_id} does not exist")
+    except AdminError as error:
+        return _admin_error(str(error))
     day = emu.store.now().strftime("%Y-%m-%d")
-    for kind in ("adgroup", "campaign"):
-        object_id = body.get(f"{kind}_id")
-        if object_id is not None:
-            if emu.store.get(kind, str(object_id)) is None:
-                return _admin_error(f"{kind} {object_id} does not exist")
-            emu.store.set_spend(kind, str(object_id), day, today)
-            return JSONResponse({"ok": True, f"{kind}_id": str(object_id), "day": day, "today": today})
-    return _admin_error('expected "adgroup_id" or "campaign_id"')
+    emu.store.set_spend(kind, object_id, day, today)
+    return JSONResponse({"ok": True, f"{kind}_id": object_id, "day": day, "today": today})
 
 
 async def _stats(request: Request) -> Response:
@@ -260,48 +351,130 @@ async def _stats(request: Request) -> Response:
     return JSONResponse(emu.stats.snapshot())
 
 
+async def _health(request: Request) -> Response:
+    """`GET /_emulator/health`: for CI jobs that wait for the server (no database write)."""
+    emu: Emulator = request.app.state.emulator
+    with emu.store.lock:
+        advertisers = int(emu.store.conn.execute("SELECT COUNT(*) FROM advertisers").fetchone()[0])
+    return JSONResponse(
+        {
+            "ok": True,
+            "service": "tiktok-business-api-emulator",
+            "api_base": API_PREFIX,
+            "seed": emu.store.meta_get("seed") or emu.seed,
+            "now": emu.store.now_str(),
+            "advertisers": advertisers,
+        }
+    )
+
+
+# Seeds the reset accepts (checked before the wipe). `scale:CxGxA` within TikTok's own limits: at most
+# 30 ad groups per campaign and 30 ads per ad group, and at most 100,000 ads in all (about 15 s to load).
+_SCALE_SEED = re.compile(r"^scale:(\d{1,6})x(\d{1,3})x(\d{1,3})$")
+MAX_SCALE_ADS = 100_000
+
+
+def check_seed(seed: Any) -> str | None:
+    """The seed name if `reset` and `create_app` can load it; AdminError (a ValueError) otherwise."""
+    if seed is None:
+        return None
+    if seed == "demo":
+        return "demo"
+    if isinstance(seed, str):
+        match = _SCALE_SEED.match(seed)
+        if match is not None:
+            campaigns, adgroups, ads = (int(g) for g in match.groups())
+            if (
+                campaigns >= 1
+                and 1 <= adgroups <= 30
+                and 1 <= ads <= 30
+                and campaigns * adgroups * ads <= MAX_SCALE_ADS
+            ):
+                return seed
+            raise AdminError(
+                f"seed {seed!r}: C>=1, G 1-30, A 1-30 and at most {MAX_SCALE_ADS:,} ads (C x G x A) in all"
+            )
+    raise AdminError(f"unknown seed {seed!r}: expected 'demo', 'scale:CxGxA' or null")
+
+
 async def _reset(request: Request) -> Response:
     emu: Emulator = request.app.state.emulator
     try:
-        body = await _admin_body(request)
-        seed = body.get("seed", emu.seed)
-        emu.reset(None if seed is None else str(seed))
-    except ValueError as error:
+        body = await _admin_body(request, frozenset({"seed"}))
+        seed = check_seed(body.get("seed", emu.seed))
+    except AdminError as error:
         return _admin_error(str(error))
+    emu.reset(seed)
     return JSONResponse({"ok": True, "seed": seed})
+
+
+CONFIG_KEYS = frozenset(
+    {"latency_ms", "rate_limit", "faults", "fault_seed", "timeout_sleep_s", "review_delay_s"}
+)
 
 
 async def _config(request: Request) -> Response:
     emu: Emulator = request.app.state.emulator
     if request.method == "POST":
         try:
-            body = await _admin_body(request)
-            unknown = set(body) - {"latency_ms", "rate_limit", "faults", "fault_seed", "timeout_sleep_s"}
-            if unknown:
-                return _admin_error(f"unknown keys: {', '.join(sorted(unknown))}")
+            body = await _admin_body(request, CONFIG_KEYS)
+            faults = body.get("faults")
+            if faults is not None and not isinstance(faults, str):
+                raise AdminError(f'faults: expected a string "kind=p,...", got {faults!r}')
+            delay = body.get("review_delay_s")
+            if "review_delay_s" in body:
+                delay = _number("review_delay_s", delay, 0, 365 * 86400)
             emu.knobs.configure(
                 latency_ms=body.get("latency_ms"),
                 rate_limit=body.get("rate_limit"),
                 clear_rate_limit="rate_limit" in body and body["rate_limit"] is None,
-                faults=body.get("faults")
-                if body.get("faults") is not None
-                else ("" if "faults" in body else None),
+                faults=faults if faults is not None else ("" if "faults" in body else None),
                 fault_seed=body.get("fault_seed"),
                 timeout_sleep_s=body.get("timeout_sleep_s"),
             )
-        except (ValueError, TypeError) as error:
+            # After configure: it checks all its values before changing any, so a refusal above leaves
+            # the delay as it was too.
+            if delay is not None:
+                emu.store.meta_set(review_state.META_DELAY, repr(delay))
+        except ValueError as error:
             return _admin_error(str(error))
-    return JSONResponse({"ok": True, **emu.knobs.describe()})
+    return JSONResponse(
+        {"ok": True, **emu.knobs.describe(), "review_delay_s": review_state.delay_s(emu.store)}
+    )
+
+
+async def _review(request: Request) -> Response:
+    """`POST /_emulator/review`: approve, reject (with reasons), hold or re-open an ad's review."""
+    emu: Emulator = request.app.state.emulator
+    try:
+        body = await _admin_body(request)
+        with emu.store.transaction():
+            result = review.decide(emu.store, body)
+    except ValueError as error:
+        return _admin_error(str(error))
+    return JSONResponse({"ok": True, **result})
 
 
 async def _legacy_campaign(request: Request) -> Response:
     emu: Emulator = request.app.state.emulator
     try:
         body = await _admin_body(request)
-    except ValueError as error:
+        if "advertiser_id" not in body or "campaign_name" not in body:
+            raise AdminError('expected at least "advertiser_id" and "campaign_name"')
+        advertiser_id = _object_id("advertiser_id", body["advertiser_id"])
+        if emu.store.advertiser(advertiser_id) is None:
+            raise AdminError(f"advertiser {advertiser_id} does not exist")
+        name = body["campaign_name"]
+        if not isinstance(name, str) or not 1 <= len(name) <= 512:
+            raise AdminError("campaign_name: expected a string of 1-512 characters")
+        if body.get("operation_status", "ENABLE") not in ("ENABLE", "DISABLE"):
+            raise AdminError("operation_status: expected ENABLE or DISABLE")
+        if "budget" in body:
+            _number("budget", body["budget"], 0, 1e12)
+        # The other fields are stored as given: a legacy campaign stands for whatever TikTok holds
+        # (importer tests insert whole /campaign/spc/create/ bodies).
+    except AdminError as error:
         return _admin_error(str(error))
-    if "advertiser_id" not in body or "campaign_name" not in body:
-        return _admin_error('expected at least "advertiser_id" and "campaign_name"')
     body.setdefault("objective_type", "WEB_CONVERSIONS")
     with emu.store.transaction():
         obj = accounts.insert_legacy(emu.store, body)
@@ -311,32 +484,64 @@ async def _legacy_campaign(request: Request) -> Response:
 async def _token(request: Request) -> Response:
     """Create or change a token: {"token", "advertiser_ids", "scopes": [...] | null}."""
     emu: Emulator = request.app.state.emulator
+    known_scopes = sorted({scope for _, scope in SCOPES})
     try:
-        body = await _admin_body(request)
-    except ValueError as error:
+        body = await _admin_body(request, frozenset({"token", "advertiser_ids", "scopes"}))
+        token = body.get("token")
+        if not isinstance(token, str) or not 1 <= len(token) <= 512 or not token.isprintable():
+            raise AdminError('expected "token": a printable string of 1-512 characters')
+        advertiser_ids: list[str] | None = None
+        if "advertiser_ids" in body:
+            raw_ids = body["advertiser_ids"]
+            if not isinstance(raw_ids, list):
+                raise AdminError("advertiser_ids: expected a list of advertiser ids")
+            advertiser_ids = [_object_id(f"advertiser_ids[{i}]", a) for i, a in enumerate(raw_ids)]
+        elif emu.store.token_advertisers(token) is None:
+            raise AdminError(f'token {token!r} does not exist yet: give its "advertiser_ids"')
+        scopes = body.get("scopes")
+        if scopes is not None and not (
+            isinstance(scopes, list)
+            and all(isinstance(s, str) for s in scopes)
+            and set(scopes) <= set(known_scopes)
+        ):
+            raise AdminError(f"scopes: a list of {known_scopes}, or null")
+    except AdminError as error:
         return _admin_error(str(error))
-    token = body.get("token")
-    if not isinstance(token, str) or not token:
-        return _admin_error('expected "token"')
-    if "advertiser_ids" in body:
-        emu.store.put_token(token, [str(a) for a in body["advertiser_ids"]])
-    scopes = body.get("scopes")
-    if scopes is not None and not (
-        isinstance(scopes, list) and set(scopes) <= {scope for _, scope in SCOPES}
-    ):
-        return _admin_error(f"scopes: a list of {sorted({scope for _, scope in SCOPES})}, or null")
+    if advertiser_ids is not None:
+        emu.store.put_token(token, advertiser_ids)
     emu.store.put_token_scopes(token, scopes)
-    return JSONResponse({"ok": True, "token": token, "scopes": scopes})
+    # The answer does not repeat the token: admin answers end up in CI logs.
+    return JSONResponse({"ok": True, "scopes": scopes})
 
 
 async def _pixel(request: Request) -> Response:
     """Change the demo pixel: {"pixel_id", "activity_status"?, "counts"?: {EVENT: [browser, server]}}."""
     emu: Emulator = request.app.state.emulator
     try:
-        body = await _admin_body(request)
-    except ValueError as error:
+        body = await _admin_body(
+            request, frozenset({"pixel_id", "activity_status", "counts", "remove_events"})
+        )
+        pixel_id = _object_id("pixel_id", body.get("pixel_id", ""))
+        status = body.get("activity_status")
+        if "activity_status" in body and (not isinstance(status, str) or not status.isupper()):
+            raise AdminError("activity_status: expected an upper-case status such as ACTIVE or INACTIVE")
+        counts = body.get("counts") or {}
+        if not isinstance(counts, dict):
+            raise AdminError("counts: expected {EVENT: [browser, server]}")
+        checked: dict[str, list[int]] = {}
+        for event, pair in counts.items():
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 10**9 for n in pair)
+            ):
+                raise AdminError(f"counts.{event}: expected [browser, server], two whole numbers 0-1e9")
+            checked[str(event)] = [int(pair[0]), int(pair[1])]
+        gone = body.get("remove_events") or []
+        if not isinstance(gone, list) or not all(isinstance(e, str) for e in gone):
+            raise AdminError("remove_events: expected a list of event names")
+    except AdminError as error:
         return _admin_error(str(error))
-    pixel_id = str(body.get("pixel_id", ""))
     with emu.store.lock:
         row = emu.store.conn.execute(
             "SELECT advertiser_id, data FROM assets WHERE kind = 'pixel' AND id = ?", (pixel_id,)
@@ -345,13 +550,12 @@ async def _pixel(request: Request) -> Response:
         return _admin_error(f"no pixel {pixel_id}")
     advertiser_id, data = str(row[0]), json.loads(row[1])
     if "activity_status" in body:
-        data["activity_status"] = str(body["activity_status"])
-    for event, pair in (body.get("counts") or {}).items():
-        data.setdefault("_daily_counts", {})[str(event)] = [int(pair[0]), int(pair[1])]
-    if body.get("remove_events"):
-        gone = set(body["remove_events"])
-        data["events"] = [e for e in data.get("events", []) if e.get("optimization_event") not in gone]
-        data["_daily_counts"] = {k: v for k, v in data.get("_daily_counts", {}).items() if k not in gone}
+        data["activity_status"] = str(status)
+    for event, pair in checked.items():
+        data.setdefault("_daily_counts", {})[event] = pair
+    if gone:
+        data["events"] = [e for e in data.get("events", []) if e.get("optimization_event") not in set(gone)]
+        data["_daily_counts"] = {k: v for k, v in data.get("_daily_counts", {}).items() if k not in set(gone)}
     emu.store.put_assets("pixel", advertiser_id, [(pixel_id, data)])
     return JSONResponse({"ok": True})
 
@@ -410,6 +614,7 @@ def create_app(
     clock saved in the db by `POST /_emulator/clock`."""
     if now is not None:
         dt.datetime.strptime(now, TIME_FMT)
+    check_seed(seed)  # before the database is opened or created
     store = Store(db)
     knobs = Knobs(latency_ms=latency_ms, faults={}, fault_seed=fault_seed, timeout_sleep_s=timeout_sleep_s)
     knobs.configure(rate_limit=rate_limit, faults=faults)
@@ -430,6 +635,8 @@ def create_app(
             Route("/_emulator/pixel", _pixel, methods=["POST"]),
             Route("/_emulator/legacy_campaign", _legacy_campaign, methods=["POST"]),
             Route("/_emulator/files", _files, methods=["GET", "POST"]),
+            Route("/_emulator/health", _health, methods=["GET"]),
+            Route("/_emulator/review", _review, methods=["POST"]),
             Route("/open_api/v1.3/{path:path}", _api, methods=["GET", "POST"]),
         ],
     )

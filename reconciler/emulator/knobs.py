@@ -4,17 +4,35 @@ No I/O. TikTok's numeric rate limits are NOT FOUND in the reference, so the limi
 `--rate-limit QPS` says: a token bucket refilled at QPS per second holding at most QPS tokens (burst
 1x QPS); a request without a token is answered 40100. Faults are drawn from a seedable random
 generator so tests are reproducible.
+
+Rate-limit faults: `throttle` answers 40100 (the code every third-party client meets), `throttle40132`
+and `throttle61000` the two other rate-limit codes the SDK defines (REQUEST_FREQUENCY_LIMITED,
+TOO_MANY_REQUESTS_BL; api-behavior.md section 2), and `http429` a real HTTP 429 with a plain-text body,
+as a gateway in front of the API could send (whether TikTok itself ever does is NOT FOUND; the strict
+reading is that a client must survive it).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-FAULT_KINDS = ("error50000", "error50002", "timeout", "drop", "lost", "throttle")
+# New kinds go at the end: the draw walks this order, so a fixed fault_seed keeps its old sequence.
+FAULT_KINDS = (
+    "error50000",
+    "error50002",
+    "timeout",
+    "drop",
+    "lost",
+    "throttle",
+    "throttle40132",
+    "throttle61000",
+    "http429",
+)
 
 
 def parse_faults(spec: str | None) -> dict[str, float]:
@@ -32,13 +50,27 @@ def parse_faults(spec: str | None) -> dict[str, float]:
             raise ValueError(
                 f"bad fault {part!r}: expected kind=probability with kind in {', '.join(FAULT_KINDS)}"
             )
-        probability = float(value)
-        if not 0.0 <= probability <= 1.0:
+        try:
+            probability = float(value)
+        except ValueError:
+            raise ValueError(f"bad fault {part!r}: probability must be a number") from None
+        if not 0.0 <= probability <= 1.0:  # also refuses nan
             raise ValueError(f"bad fault {part!r}: probability must be between 0 and 1")
         out[kind] = probability
     if sum(out.values()) > 1.0 + 1e-9:
         raise ValueError("fault probabilities add up to more than 1")
     return out
+
+
+def _number(name: str, value: object, low: float, high: float, *, whole: bool = False) -> float:
+    """A finite number within [low, high] (an integer if `whole`); booleans and strings are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name}: expected a number, got {value!r}")
+    if whole and not (isinstance(value, int) or float(value).is_integer()):
+        raise ValueError(f"{name}: expected a whole number, got {value!r}")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{name}: must be between {low:g} and {high:g}, got {value!r}")
+    return float(value)
 
 
 class TokenBucket:
@@ -76,27 +108,39 @@ class Knobs:
     def configure(
         self,
         *,
-        latency_ms: int | None = None,
-        rate_limit: float | None = None,
+        latency_ms: object = None,
+        rate_limit: object = None,
         faults: str | None = None,
-        fault_seed: int | None = None,
-        timeout_sleep_s: float | None = None,
+        fault_seed: object = None,
+        timeout_sleep_s: object = None,
         clear_rate_limit: bool = False,
     ) -> None:
-        if latency_ms is not None:
-            self.latency_ms = max(0, int(latency_ms))
+        """Change the knobs; every value is checked before any is changed (ValueError names the bad one)."""
+        latency = (
+            None if latency_ms is None else int(_number("latency_ms", latency_ms, 0, 600_000, whole=True))
+        )
+        qps = None if rate_limit is None else _number("rate_limit", rate_limit, 0, 1_000_000)
+        parsed = None if faults is None else parse_faults(faults)
+        seed = (
+            None
+            if fault_seed is None
+            else int(_number("fault_seed", fault_seed, -(2**63), 2**63, whole=True))
+        )
+        sleep = None if timeout_sleep_s is None else _number("timeout_sleep_s", timeout_sleep_s, 0, 3600)
+        if latency is not None:
+            self.latency_ms = latency
         if clear_rate_limit:
             self.rate_limit, self.bucket = None, None
-        elif rate_limit is not None:
-            self.rate_limit = float(rate_limit)
-            self.bucket = TokenBucket(self.rate_limit) if self.rate_limit > 0 else None
-        if faults is not None:
-            self.faults = parse_faults(faults)
-        if fault_seed is not None:
-            self.fault_seed = fault_seed
-            self.rng = random.Random(fault_seed)
-        if timeout_sleep_s is not None:
-            self.timeout_sleep_s = float(timeout_sleep_s)
+        elif qps is not None:
+            self.rate_limit = qps
+            self.bucket = TokenBucket(qps) if qps > 0 else None
+        if parsed is not None:
+            self.faults = parsed
+        if seed is not None:
+            self.fault_seed = seed
+            self.rng = random.Random(seed)
+        if sleep is not None:
+            self.timeout_sleep_s = sleep
 
     def throttled(self) -> bool:
         return self.bucket is not None and not self.bucket.take()

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from . import review_state
 from .store import Row
 from .wire import JSON, TIME_FMT, drop_nulls
 
@@ -59,6 +60,75 @@ def build_campaign(body: JSON, campaign_id: str, now: str) -> JSON:
     return obj
 
 
+# Targeting fields TikTok honours per targeting mode (DOC:1843314887930946; DOC:1847839827327106). Fields
+# outside the mode are "silently ignored, with no error": the emulator drops them (not stored, not echoed).
+# The API reference lists operating_systems among the automatic audience controls; the appendix table
+# omits it: the emulator follows the API reference.
+AUTOMATIC_CONTROLS = frozenset(
+    {
+        "location_ids",
+        "zipcode_ids",
+        "spc_audience_age",
+        "languages",
+        "operating_systems",
+        "excluded_audience_ids",
+    }
+)
+AUTOMATIC_SUGGESTIONS = frozenset(
+    {
+        "age_groups",
+        "gender",
+        "audience_ids",
+        "interest_category_ids",
+        "interest_keyword_ids",
+        "purchase_intention_keyword_ids",
+        "actions",
+    }
+)
+MANUAL_TARGETING = frozenset(
+    {
+        "location_ids",
+        "zipcode_ids",
+        "age_groups",
+        "gender",
+        "languages",
+        "audience_ids",
+        "excluded_audience_ids",
+        "included_pangle_audience_package_ids",
+        "excluded_pangle_audience_package_ids",
+        "interest_category_ids",
+        "interest_keyword_ids",
+        "purchase_intention_keyword_ids",
+        "actions",
+        "smart_interest_behavior_enabled",
+        "smart_audience_enabled",
+        "spending_power",
+        "household_income",
+        "operating_systems",
+        "min_android_version",
+        "min_ios_version",
+        "device_model_ids",
+        "network_types",
+        "carrier_ids",
+        "isp_ids",
+        "device_price_ranges",
+        "saved_audience_id",
+    }
+)
+
+
+def honoured_targeting_fields(mode: str, suggestions: bool) -> frozenset[str]:
+    if mode == "MANUAL":
+        return MANUAL_TARGETING
+    return AUTOMATIC_CONTROLS | AUTOMATIC_SUGGESTIONS if suggestions else AUTOMATIC_CONTROLS
+
+
+def honoured_targeting(spec: JSON, mode: str, suggestions: bool) -> JSON:
+    """The part of a targeting_spec that TikTok keeps in this mode; the rest is ignored."""
+    keep = honoured_targeting_fields(mode, suggestions)
+    return {k: v for k, v in spec.items() if k in keep}
+
+
 def targeting_defaults(spec: JSON) -> JSON:
     out: JSON = {k: copy.deepcopy(v) for k, v in spec.items() if v is not None}
     out.setdefault("spc_audience_age", "OVER_EIGHTEEN")
@@ -79,8 +149,14 @@ def build_adgroup(body: JSON, adgroup_id: str, campaign: JSON, now: str) -> JSON
     ):
         obj["placement_type"] = "PLACEMENT_TYPE_AUTOMATIC"
         obj["placements"] = list(ALL_PLACEMENTS)
-    obj["targeting_spec"] = targeting_defaults(obj.get("targeting_spec") or {})
     obj.setdefault("targeting_optimization_mode", "AUTOMATIC")
+    obj["targeting_spec"] = targeting_defaults(
+        honoured_targeting(
+            obj.get("targeting_spec") or {},
+            str(obj["targeting_optimization_mode"]),
+            bool(obj.get("suggestion_audience_enabled", False)),
+        )
+    )
     obj.setdefault("bid_type", "BID_TYPE_NO_BID")
     obj.setdefault("conversion_bid_price", 0)
     goal = obj.get("optimization_goal")
@@ -131,7 +207,10 @@ def build_creative(creative: JSON, material_id: str) -> JSON:
     info: JSON = {
         k: copy.deepcopy(v) for k, v in (creative.get("creative_info") or {}).items() if v is not None
     }
-    info.setdefault("identity_authorized_bc_id", "0")
+    if "identity_type" in info:
+        # Non-BC identities answer "0" (DOC:1843317390059522 example); a non-Spark creative has no
+        # identity of its own (it is in ad_configuration), so nothing is added there.
+        info.setdefault("identity_authorized_bc_id", "0")
     if "tiktok_item_id" not in info:
         info.setdefault("material_name", "")
     if isinstance(info.get("video_info"), dict):
@@ -166,8 +245,16 @@ def build_ad(body: JSON, ad_id: str, adgroup: JSON, material_ids: list[str], now
 
 
 def is_spark_creative(creative: JSON) -> bool:
+    """Spark: a Spark identity or a TikTok post in creative_info. A creative without an identity of its
+    own (the non-Spark identity in ad_configuration) or with the legacy CUSTOMIZED_USER is non-Spark."""
     info = creative.get("creative_info") or {}
     return info.get("identity_type") in SPARK_IDENTITIES or bool(info.get("tiktok_item_id"))
+
+
+def is_push_creative(creative: JSON) -> bool:
+    """Spark Push: a Spark identity with uploaded material (video or images), no TikTok post."""
+    info = creative.get("creative_info") or {}
+    return info.get("identity_type") in SPARK_IDENTITIES and not info.get("tiktok_item_id")
 
 
 # ---------------------------------------------------------------------- read-time rendering
@@ -223,9 +310,9 @@ def ad_secondary(row: Row, adgroup: Row | None, campaign: Row | None, now: dt.da
         return "AD_STATUS_CAMPAIGN_DISABLE"
     if adgroup is not None and adgroup.operation_status == "DISABLE":
         return "AD_STATUS_ADGROUP_DISABLE"
-    created = _parse(row.create_time)
-    if created is not None and now < created + AD_REVIEW:
-        return "AD_STATUS_AUDIT"
+    review = review_state.secondary(row.data, row.create_time, now)  # ad review (review_state.py)
+    if review is not None:
+        return review
     if adgroup is not None:
         end = _parse(adgroup.data.get("schedule_end_time"))
         if end is not None and end <= now:
@@ -259,6 +346,7 @@ def render_adgroup(row: Row, campaign: Row | None, live_ads: int, now: dt.dateti
 
 def render_ad(row: Row, adgroup: Row | None, campaign: Row | None, now: dt.datetime) -> JSON:
     out = dict(row.data)
+    out.pop(review_state.KEY, None)
     out["operation_status"] = row.operation_status
     out["modify_time"] = row.modify_time
     if adgroup is not None:

@@ -9,6 +9,7 @@ observed on the real API are used verbatim ("value is required but missing", "No
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +30,36 @@ class F:
     max_items: int | None = None
     min_len: int | None = None
     max_len: int | None = None
+    cjk_double: bool = False  # names: a CJK character counts 2 towards max_len
 
 
 def S(required: bool = False, min_len: int | None = None, max_len: int | None = None) -> F:
     return F("str", required=required, min_len=min_len, max_len=max_len)
+
+
+def NAME(required: bool = False, min_len: int = 1, cjk_double: bool = False) -> F:
+    """An object name: at most 512 characters and no emoji (DOC:1843312852800706, 1843314887930946,
+    1843317390059522); for campaign names a CJK character counts 2."""
+    return F("name", required=required, min_len=min_len, max_len=512, cjk_double=cjk_double)
+
+
+# Which characters TikTok counts as emoji is NOT FOUND in the reference. The emulator takes the
+# Unicode emoji blocks (pictographs, symbols and dingbats, flags, arrows-and-stars, technical symbols)
+# plus the emoji variation selector and zero-width joiner; (c), (R) and TM signs are not emoji here.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff"
+    "\U00002300-\U000023ff\U0001f1e6-\U0001f1ff\U0000fe0f\U0000200d]"
+)
+# CJK Unified Ideographs (and extension A), Hiragana, Katakana and Hangul syllables.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def has_emoji(value: str) -> bool:
+    return _EMOJI.search(value) is not None
+
+
+def name_length(value: str, cjk_double: bool) -> int:
+    return len(value) + (len(_CJK.findall(value)) if cjk_double else 0)
 
 
 def ID(required: bool = False) -> F:
@@ -85,6 +112,16 @@ def check(value: Any, spec: F, path: str) -> Any:
             and not (spec.min_len <= len(value) <= spec.max_len)
         ):
             raise param_error(path, f"Length must be between {spec.min_len} and {spec.max_len}.")
+        return value
+    if spec.kind == "name":
+        if not isinstance(value, str):
+            raise param_error(path, "Not a valid string")
+        assert spec.min_len is not None and spec.max_len is not None
+        if not spec.min_len <= name_length(value, spec.cjk_double) <= spec.max_len:
+            extra = " (a CJK character counts 2)" if spec.cjk_double else ""
+            raise param_error(path, f"Length must be between {spec.min_len} and {spec.max_len}{extra}.")
+        if has_emoji(value):
+            raise param_error(path, "Must not contain emoji.")
         return value
     if spec.kind == "id":
         if not is_id(value):
@@ -201,12 +238,9 @@ WEB_EVENTS = (
 BILLING_EVENTS = ("CPA", "CPC", "CPM", "CPV", "GD", "OCPM")  # yml valid; docs narrow web to OCPM/CPC
 BID_TYPES = ("BID_TYPE_NO_BID", "BID_TYPE_CUSTOM", "BID_TYPE_MAX_CONVERSION")
 DEEP_BID_TYPES = ("AEO", "DEFAULT", "MIN", "PACING", "VO_HIGHEST_VALUE", "VO_MIN", "VO_MIN_ROAS")
-ADGROUP_BUDGET_MODES = (
-    "BUDGET_MODE_DAY",
-    "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
-    "BUDGET_MODE_INFINITE",
-    "BUDGET_MODE_TOTAL",
-)
+# DOC:1843314887930946 (smart-plus-current.md 0.4): an ad group takes only these two; the YML's DAY and
+# INFINITE are not accepted (INFINITE is only what a CBO ad group answers).
+ADGROUP_BUDGET_MODES = ("BUDGET_MODE_DYNAMIC_DAILY_BUDGET", "BUDGET_MODE_TOTAL")
 PACING = ("PACING_MODE_SMOOTH", "PACING_MODE_FAST")
 SCHEDULE_TYPES = ("SCHEDULE_FROM_NOW", "SCHEDULE_START_END")
 PLACEMENT_TYPES = ("PLACEMENT_TYPE_AUTOMATIC", "PLACEMENT_TYPE_NORMAL")
@@ -219,7 +253,11 @@ HOUSEHOLD_INCOME = ("TOP5", "TOP10", "TOP10_25", "TOP25_50")
 NETWORK_TYPES = ("2G", "3G", "4G", "5G", "WIFI")
 OPERATING_SYSTEMS = ("ANDROID", "IOS")
 TARGETING_MODES = ("AUTOMATIC", "MANUAL")
-ATTRIBUTION_WINDOWS = ("OFF", "ONE_DAY", "SEVEN_DAYS", "FOURTEEN_DAYS", "TWENTY_EIGHT_DAYS", "UNSET")
+# DOC:1843314887930946 (smart-plus-current.md 0.11): one list per window, no UNSET; the minis-only click
+# windows and the web+app-only 14/28-day engaged-view windows are not offered for WEBSITE.
+CLICK_WINDOWS = ("OFF", "ONE_DAY", "SEVEN_DAYS", "FOURTEEN_DAYS", "TWENTY_EIGHT_DAYS")
+VIEW_WINDOWS = ("OFF", "ONE_DAY", "SEVEN_DAYS")
+ENGAGED_VIEW_WINDOWS = ("OFF", "ONE_DAY", "SEVEN_DAYS")
 ATTRIBUTION_COUNTS = ("UNSET", "EVERY", "ONCE")
 ADGROUP_IDENTITY_TYPES = ("TT_USER", "BC_AUTH_TT")
 
@@ -284,7 +322,7 @@ CAMPAIGN_CREATE: dict[str, F] = {
     "budget_mode": E(CAMPAIGN_BUDGET_MODES),
     "budget_optimize_on": B(),
     "campaign_app_profile_page_state": S(),
-    "campaign_name": S(True, 1, 512),
+    "campaign_name": NAME(True, cjk_double=True),
     "campaign_type": E(CAMPAIGN_TYPES),
     "catalog_enabled": B(),
     "catalog_type": S(),
@@ -305,7 +343,7 @@ CAMPAIGN_UPDATE: dict[str, F] = {
     "advertiser_id": ID(True),
     "budget": N(),
     "campaign_id": ID(True),
-    "campaign_name": S(False, 1, 512),
+    "campaign_name": NAME(False, cjk_double=True),
     "po_number": S(),
 }
 
@@ -357,7 +395,7 @@ TARGETING_SPEC: dict[str, F] = {
     "min_android_version": S(),
     "min_ios_version": S(),
     "network_types": L(E(NETWORK_TYPES)),
-    "operating_systems": L(E(OPERATING_SYSTEMS)),
+    "operating_systems": L(E(OPERATING_SYSTEMS), False, None, 1),  # one value (DOC:1843314887930946)
     "purchase_intention_keyword_ids": _STR_LIST,
     "saved_audience_id": S(),
     "smart_audience_enabled": B(),
@@ -369,19 +407,19 @@ TARGETING_SPEC: dict[str, F] = {
 _PHONE = O({"phone_number": S(), "phone_region_calling_code": S(), "phone_region_code": S()})
 
 ADGROUP_CREATE: dict[str, F] = {
-    "adgroup_name": S(True, 1, 512),
+    "adgroup_name": NAME(True),
     "advertiser_id": ID(True),
     "app_id": S(),
     "attribution_event_count": E(ATTRIBUTION_COUNTS),
     "bid_price": N(),
-    "bid_type": E(BID_TYPES),
+    "bid_type": E(BID_TYPES, True),  # Required (DOC:1843314887930946); the SDK marks it optional
     "billing_event": E(BILLING_EVENTS, True),
     "budget": N(),
     "budget_mode": E(ADGROUP_BUDGET_MODES),
     "campaign_id": ID(True),
     "catalog_authorized_bc_id": S(),
     "catalog_id": S(),
-    "click_attribution_window": E(ATTRIBUTION_WINDOWS),
+    "click_attribution_window": E(CLICK_WINDOWS),
     "comment_disabled": B(),
     "conversion_bid_price": N(),
     "custom_conversion_id": S(),
@@ -392,7 +430,7 @@ ADGROUP_CREATE: dict[str, F] = {
     "deep_funnel_event_source_id": S(),
     "deep_funnel_optimization_event": S(),
     "deep_funnel_optimization_status": S(),
-    "engaged_view_attribution_window": E(ATTRIBUTION_WINDOWS),
+    "engaged_view_attribution_window": E(ENGAGED_VIEW_WINDOWS),
     "identity_authorized_bc_id": S(),
     "identity_id": S(),
     "identity_type": E(ADGROUP_IDENTITY_TYPES),
@@ -424,13 +462,13 @@ ADGROUP_CREATE: dict[str, F] = {
     "targeting_spec": O(TARGETING_SPEC, True),
     "vbo_window": S(),
     "video_download_disabled": B(),
-    "view_attribution_window": E(ATTRIBUTION_WINDOWS),
+    "view_attribution_window": E(VIEW_WINDOWS),
     "zalo_id_type": S(),
 }
 
 ADGROUP_UPDATE: dict[str, F] = {
     "adgroup_id": ID(True),
-    "adgroup_name": S(False, 1, 512),
+    "adgroup_name": NAME(False),
     "advertiser_id": ID(True),
     "bid_price": N(),
     "budget": N(),
@@ -492,7 +530,7 @@ _AD_CONFIGURATION_UPDATE["tracking_info"] = O(
 
 AD_CREATE: dict[str, F] = {
     "ad_configuration": O(_AD_CONFIGURATION),
-    "ad_name": S(True, 0, 512),
+    "ad_name": NAME(True, 0),
     "ad_text_list": L(O({"ad_text": S(True)}), False, None, 5),
     "adgroup_id": ID(True),
     "advertiser_id": ID(True),
@@ -508,7 +546,7 @@ AD_CREATE: dict[str, F] = {
 
 AD_UPDATE: dict[str, F] = {
     "ad_configuration": O(_AD_CONFIGURATION_UPDATE),
-    "ad_name": S(False, 0, 512),
+    "ad_name": NAME(False, 0),
     "ad_text_list": L(O({"ad_text": S(True)}), False, None, 5),
     "advertiser_id": ID(True),
     "call_to_action_list": L(O({"call_to_action": E(CTAS, True)}), False, None, 3),

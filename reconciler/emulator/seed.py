@@ -23,6 +23,12 @@ DEMO_IDENTITY_TT = "7200000000000000002"
 DEMO_VIDEOS = [f"v1000000000000000{i}" for i in range(1, 10)]
 DEMO_IMAGES = [f"i1000000000000000{i}" for i in range(1, 10)]
 DEMO_MUSIC = "m10000000000000001"
+# TikTok posts of the TT_USER identity (Spark Pull `tiktok_item_id`) and the CTA portfolio
+# (`ad_configuration.call_to_action_id`) that Spark-first manifests name.
+DEMO_POSTS = [f"730000000000000000{i}" for i in range(1, 10)]
+DEMO_PORTFOLIO = "7400000000000000001"
+# The demo videos and their covers are 9:16 (720 x 1280, TikTok's recommended size, DOC:1739067433456642).
+DEMO_WIDTH, DEMO_HEIGHT = 720, 1280
 
 # Browser (Pixel) and server (Events API) counts per day for each event of the demo pixel.
 DEMO_PIXEL_EVENTS: list[tuple[str, str | None, str, int, int]] = [
@@ -49,8 +55,11 @@ def _advertiser(advertiser_id: str, name: str, allowlisted: bool) -> JSON:
         "company": "Demo Shop Inc.",
         "promotion_area": "0",
         "role": "ROLE_ADVERTISER",
-        # Created before 2026-01-15, so Custom Identity (non-Spark) ads stay allowed (DOC:1843317390059522).
+        # Created before 2026-01-15; since TikTok closed Custom Identity ads on TikTok/automatic placement
+        # for existing accounts too (DOC:1848048566169730), the date no longer changes any rule.
         "create_time": 1748736000,  # 2025-06-01 00:00:00 UTC
+        # Account-level mandatory ads-only mode (DOC:1843317390059522): off, so dark_post_status OFF works.
+        "ads_only_mode": False,
         "_smart_plus_allowlisted": allowlisted,
     }
 
@@ -96,6 +105,65 @@ def _pixel() -> JSON:
     }
 
 
+def _identity(identity_id: str, identity_type: str, name: str, spark: bool) -> JSON:
+    """An /identity/get/ entry (DOC:1740218420781057); the Spark one can push and pull."""
+    return {
+        "identity_id": identity_id,
+        "identity_type": identity_type,
+        "identity_authorized_bc_id": "0",
+        "display_name": name,
+        "username": name.lstrip("@").lower().replace(" ", ""),
+        "profile_image": f"https://emulator.invalid/avatar/{identity_id}.png",
+        "ads_only_mode": False,
+        "is_gpppa": False,
+        "can_pull_video": spark,
+        "can_push_video": spark,
+        "can_use_live_ads": False,
+        "can_manage_message": False,
+        "available_status": "AVAILABLE",
+    }
+
+
+def _image(n: int, image_id: str) -> JSON:
+    """An image upload/info answer (DOC:1739067433456642): `image_id` is what `web_uri` takes."""
+    return {
+        "image_id": image_id,
+        "web_uri": image_id,
+        "material_id": f"75000000000000000{n:02d}",
+        "file_name": f"demo-image-{n}.jpg",
+        "width": DEMO_WIDTH,
+        "height": DEMO_HEIGHT,
+        "format": "jpeg",
+        "size": 200_000 + n,
+        "signature": f"{n + 100:032x}",
+        "displayable": True,
+        "is_carousel_usable": True,
+        "image_url": f"https://emulator.invalid/image/{image_id}.jpg",
+        "create_time": "2025-06-01T00:00:00Z",
+        "modify_time": "2025-06-01T00:00:00Z",
+    }
+
+
+def _post(n: int, item_id: str) -> JSON:
+    """A video post of the TT_USER identity, usable for Spark Pull."""
+    return {
+        "item_id": item_id,
+        "identity_id": DEMO_IDENTITY_TT,
+        "identity_type": "TT_USER",
+        "item_type": "VIDEO",
+        "text": f"Demo Shop post {n}",
+        "status": "PUBLIC",
+        "auth_code_status": "AUTHORIZED",
+        "video_info": {
+            "duration": 15.0 + n,
+            "width": DEMO_WIDTH,
+            "height": DEMO_HEIGHT,
+            "poster_url": f"https://emulator.invalid/post/{item_id}/poster.jpg",
+        },
+        "create_time": "2025-06-01 00:00:00",
+    }
+
+
 def load_demo(store: Store) -> None:
     with store.transaction():
         store.put_advertiser(_advertiser(DEMO_ADVERTISER, "Demo Shop US", True))
@@ -109,28 +177,9 @@ def load_demo(store: Store) -> None:
             [
                 (
                     DEMO_IDENTITY_CUSTOM,
-                    {
-                        "identity_id": DEMO_IDENTITY_CUSTOM,
-                        "identity_type": "CUSTOMIZED_USER",
-                        "display_name": "Demo Shop",
-                        "profile_image": "https://emulator.invalid/avatar/demo-shop.png",
-                        "can_pull_video": False,
-                        "can_push_video": False,
-                        "can_use_live_ads": False,
-                    },
+                    _identity(DEMO_IDENTITY_CUSTOM, "CUSTOMIZED_USER", "Demo Shop", False),
                 ),
-                (
-                    DEMO_IDENTITY_TT,
-                    {
-                        "identity_id": DEMO_IDENTITY_TT,
-                        "identity_type": "TT_USER",
-                        "display_name": "@demoshop",
-                        "profile_image": "https://emulator.invalid/avatar/demoshop-tt.png",
-                        "can_pull_video": True,
-                        "can_push_video": True,
-                        "can_use_live_ads": False,
-                    },
-                ),
+                (DEMO_IDENTITY_TT, _identity(DEMO_IDENTITY_TT, "TT_USER", "@demoshop", True)),
             ],
         )
         store.put_assets(
@@ -143,8 +192,8 @@ def load_demo(store: Store) -> None:
                         "video_id": vid,
                         "file_name": f"demo-video-{n}.mp4",
                         "duration": 15.0 + n,
-                        "width": 720,
-                        "height": 1280,
+                        "width": DEMO_WIDTH,
+                        "height": DEMO_HEIGHT,
                         "format": "mp4",
                         "size": 1_500_000 + n,
                         "bit_rate": 800_000,
@@ -162,28 +211,27 @@ def load_demo(store: Store) -> None:
                 for n, vid in enumerate(DEMO_VIDEOS, start=1)
             ],
         )
+        # Image n is a valid cover of video n (same aspect and size) and is carousel-usable.
         store.put_assets(
-            "image",
-            DEMO_ADVERTISER,
-            [
-                (
-                    img,
-                    {
-                        "image_id": img,
-                        "web_uri": img,
-                        "file_name": f"demo-image-{n}.jpg",
-                        "width": 1080,
-                        "height": 1920,
-                        "format": "jpeg",
-                    },
-                )
-                for n, img in enumerate(DEMO_IMAGES, start=1)
-            ],
+            "image", DEMO_ADVERTISER, [(img, _image(n, img)) for n, img in enumerate(DEMO_IMAGES, 1)]
         )
         store.put_assets(
             "music",
             DEMO_ADVERTISER,
             [(DEMO_MUSIC, {"music_id": DEMO_MUSIC, "file_name": "demo-track.mp3", "duration": 30.0})],
+        )
+        store.put_tiktok_posts(DEMO_ADVERTISER, [_post(n, item) for n, item in enumerate(DEMO_POSTS, 1)])
+        store.put_portfolio(
+            DEMO_ADVERTISER,
+            {
+                "creative_portfolio_id": DEMO_PORTFOLIO,
+                "creative_portfolio_type": "CTA",
+                "portfolio_content": [
+                    {"asset_content": "Shop now", "asset_ids": ["7410000000000000001"]},
+                    {"asset_content": "Learn more", "asset_ids": ["7410000000000000002"]},
+                ],
+                "create_time": "2025-06-01 00:00:00",
+            },
         )
         store.meta_set("seed", "demo")
         load_demo_manual(store)
@@ -209,6 +257,7 @@ def load_scale(store: Store, campaigns: int, adgroups: int, ads: int) -> None:
                 "advertiser_id": DEMO_ADVERTISER,
                 "campaign_name": f"Scale Campaign {c:04d}",
                 "objective_type": "WEB_CONVERSIONS",
+                "sales_destination": "WEBSITE",
                 "budget_optimize_on": True,
                 "budget_mode": "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
                 "budget": 500,
@@ -254,13 +303,14 @@ def load_scale(store: Store, campaigns: int, adgroups: int, ads: int) -> None:
                                 "creative_info": {
                                     "ad_format": "SINGLE_VIDEO",
                                     "video_info": {"video_id": DEMO_VIDEOS[(a - 1) % len(DEMO_VIDEOS)]},
-                                    "identity_type": "CUSTOMIZED_USER",
-                                    "identity_id": DEMO_IDENTITY_CUSTOM,
+                                    "image_info": [{"web_uri": DEMO_IMAGES[(a - 1) % len(DEMO_IMAGES)]}],
+                                    "identity_type": "TT_USER",
+                                    "identity_id": DEMO_IDENTITY_TT,
                                 }
                             }
                         ],
                         "ad_text_list": [{"ad_text": f"Scale ad text {a}"}],
-                        "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
+                        "ad_configuration": {"call_to_action_id": DEMO_PORTFOLIO, "dark_post_status": "ON"},
                         "landing_page_url_list": [{"landing_page_url": "https://shop.example.com/"}],
                     },
                     ad_id,

@@ -61,7 +61,12 @@ ID_BASE = {
     "ad": 1_820_000_000_000_000_000,
     "material": 1_830_000_000_000_000_000,
     "legacy_campaign": 1_790_000_000_000_000_000,
+    "portfolio": 1_840_000_000_000_000_000,
 }
+
+# Asset kinds of the `assets` table that the creative rules and the supporting endpoints share.
+PORTFOLIO = "cta_portfolio"
+TIKTOK_POST = "tiktok_post"
 
 _COLUMNS = (
     "kind, id, advertiser_id, campaign_id, adgroup_id, operation_status, deleted, self_deleted,"
@@ -254,6 +259,39 @@ class Store:
                 (kind, asset_id, advertiser_id),
             ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
+
+    # ------------------------------------------------------------------ CTA portfolios and TikTok posts
+    # Both live in the `assets` table, so the ad rules (smart_plus.py) and the supporting endpoints
+    # (`/creative/portfolio/*`, `/identity/video/get/`) read and write the same rows through these calls.
+    #
+    # A CTA portfolio (kind "cta_portfolio", id = `creative_portfolio_id`) is stored as
+    #   {"creative_portfolio_id": str, "creative_portfolio_type": "CTA",
+    #    "portfolio_content": [{"asset_content": str, "asset_ids": [str, ...]}, ...], "create_time": str}
+    # and is what `ad_configuration.call_to_action_id` must name. New ids: `next_id("portfolio")`.
+    #
+    # A TikTok post (kind "tiktok_post", id = `item_id`, the `tiktok_item_id` of Spark Pull) is stored as
+    #   {"item_id": str, "identity_id": str, "identity_type": str, "item_type": "VIDEO" | "CAROUSEL",
+    #    "text": str, "video_info": {...}, "create_time": str}
+    # and belongs to exactly one identity.
+
+    def put_portfolio(self, advertiser_id: str, portfolio: JSON) -> None:
+        self.put_assets(PORTFOLIO, advertiser_id, [(str(portfolio["creative_portfolio_id"]), portfolio)])
+
+    def portfolio(self, advertiser_id: str, portfolio_id: str) -> JSON | None:
+        return self.asset(PORTFOLIO, portfolio_id, advertiser_id)
+
+    def portfolios(self, advertiser_id: str) -> list[JSON]:
+        return self.assets(PORTFOLIO, advertiser_id)
+
+    def put_tiktok_posts(self, advertiser_id: str, posts: Iterable[JSON]) -> None:
+        self.put_assets(TIKTOK_POST, advertiser_id, [(str(p["item_id"]), p) for p in posts])
+
+    def tiktok_post(self, advertiser_id: str, item_id: str) -> JSON | None:
+        return self.asset(TIKTOK_POST, item_id, advertiser_id)
+
+    def tiktok_posts(self, advertiser_id: str, identity_id: str) -> list[JSON]:
+        """The posts of one identity, by item id."""
+        return [p for p in self.assets(TIKTOK_POST, advertiser_id) if p.get("identity_id") == identity_id]
 
     def assets(self, kind: str, advertiser_id: str) -> list[JSON]:
         with self.lock:

@@ -79,6 +79,18 @@ def test_identities(api: Api) -> None:
     }
     data = api.ok(api.get("identity/get/", advertiser_id=ADV, identity_type="TT_USER"))
     assert [i["identity_id"] for i in data["identity_list"]] == ["7200000000000000002"]
+    # The manager check before a Spark ad (D:1740218420781057): push and pull allowed, available, not GPPPA.
+    (spark,) = data["identity_list"]
+    assert (spark["can_push_video"], spark["can_pull_video"]) == (True, True)
+    assert (spark["available_status"], spark["is_gpppa"], spark["ads_only_mode"]) == (
+        "AVAILABLE",
+        False,
+        False,
+    )
+    info = api.ok(api.get("file/image/ad/info/", advertiser_id=ADV, image_ids=["i10000000000000001"]))
+    assert info["list"][0]["is_carousel_usable"] is True
+    (advertiser,) = api.ok(api.get("advertiser/info/", advertiser_ids=[ADV]))["list"]
+    assert advertiser["ads_only_mode"] is False
     answer = api.get("identity/get/", advertiser_id=ADV, identity_type="X")
     assert_error(
         answer, 40002, "identity_type: Must be one of: AUTH_CODE, BC_AUTH_TT, CUSTOMIZED_USER, TT_USER."

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .helpers import ADV, ID_TT, Api, video_creative
+from .helpers import ADV, ID_TT, Api, carousel_creative, pull_creative, video_creative
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,18 +65,24 @@ def test_adgroup_create_and_get_keys(api: Api) -> None:
 def test_ad_create_keys(api: Api) -> None:
     group = api.adgroup(api.campaign()["campaign_id"])["adgroup_id"]
     doc = load("smart_plus_ad_create_web")["data"]
+    # The documented example: Spark Push with its cover, Spark Pull, a carousel; a dynamic CTA.
     ad = api.ad(
         group,
-        creative_list=[video_creative(1, ID_TT, "TT_USER")],
-        call_to_action_list=None,
+        creative_list=[video_creative(1, ID_TT, "TT_USER"), pull_creative(1), carousel_creative(2)],
         ad_configuration={"call_to_action_id": "7400000000000000001"},
     )
     assert set(doc) <= set(ad)
-    assert set(ad["creative_list"][0]) == set(doc["creative_list"][0])
-    assert set(doc["creative_list"][0]["creative_info"]) - {"image_info"} <= set(
-        ad["creative_list"][0]["creative_info"]
-    )
+    by_kind = {
+        "push": ad["creative_list"][0],
+        "pull": ad["creative_list"][1],
+        "carousel": ad["creative_list"][2],
+    }
+    for kind, index in (("push", 0), ("pull", 1), ("carousel", 3)):
+        documented = doc["creative_list"][index]
+        assert set(by_kind[kind]) == set(documented), kind
+        assert set(by_kind[kind]["creative_info"]) == set(documented["creative_info"]), kind
     assert ad["call_to_action_list"] == doc["call_to_action_list"] == []
+    assert set(doc["ad_configuration"]) <= set(ad["ad_configuration"]) | {"tracking_info", "utm_params"}
 
 
 def test_status_update_keys(api: Api) -> None:

@@ -213,7 +213,7 @@ def test_seed_creatives_are_reusable_by_a_smart_plus_ad(api: Api) -> None:
         adgroup["adgroup_id"],
         creative_list=[creative],
         call_to_action_list=None,
-        ad_configuration={"call_to_action_id": "7500000000000000001"},
+        ad_configuration={"call_to_action_id": "7400000000000000001"},
     )
     assert ad["creative_list"][0]["creative_info"]["video_info"]["video_id"] == manual_ad["video_id"]
 

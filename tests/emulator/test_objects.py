@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from .helpers import ADV, ID_TT, Api, adgroup_body, assert_error, campaign_body, video_creative
+from .helpers import (
+    ADV,
+    ID_TT,
+    Api,
+    adgroup_body,
+    assert_error,
+    campaign_body,
+    non_spark_ad_body,
+    video_creative,
+)
 
 DAYPARTING = "1" * 336
 
@@ -207,6 +216,7 @@ def test_updates(api: Api) -> None:
             {
                 "advertiser_id": ADV,
                 "adgroup_id": group,
+                "targeting_optimization_mode": "MANUAL",
                 "targeting_spec": {"location_ids": ["6252001", "2635167"], "gender": "GENDER_FEMALE"},
             },
         )
@@ -251,3 +261,17 @@ def test_spark_ad_with_call_to_action_id(api: Api) -> None:
     )
     assert ad["call_to_action_list"] == []
     assert "material_name" not in ad["creative_list"][1]["creative_info"]
+
+
+def test_non_spark_creative_shape(api: Api) -> None:
+    # The non-Spark identity is in ad_configuration (D:1843317390059522): the creative has none.
+    campaign = api.campaign()["campaign_id"]
+    group = api.adgroup(campaign, placement_type="PLACEMENT_TYPE_NORMAL", placements=["PLACEMENT_PANGLE"])
+    ad = api.ok(api.post("smart_plus/ad/create/", non_spark_ad_body(group["adgroup_id"])))
+    info = ad["creative_list"][0]["creative_info"]
+    assert "identity_authorized_bc_id" not in info and "identity_type" not in info
+    assert info["image_info"] == [{"web_uri": "i10000000000000001"}]
+    assert ad["ad_configuration"] == {
+        "identity_type": "CUSTOMIZED_USER",
+        "identity_id": "7200000000000000001",
+    }

@@ -18,6 +18,10 @@ from .helpers import (
     adgroup_body,
     assert_error,
     campaign_body,
+    carousel_creative,
+    non_spark_ad_body,
+    non_spark_creative,
+    pull_creative,
     video_creative,
 )
 
@@ -31,6 +35,7 @@ class World:
     group: str
     nocbo: str  # CBO-off campaign, no ad groups
     total: str  # CBO campaign with BUDGET_MODE_TOTAL
+    pangle: str  # ad group on Pangle only (own campaign), where non-Spark ads are allowed
 
 
 @pytest.fixture
@@ -41,7 +46,12 @@ def world(api: Api) -> World:
         "campaign_id"
     ]
     total = api.campaign(campaign_name="total", budget_mode="BUDGET_MODE_TOTAL", budget=5000)["campaign_id"]
-    return World(api, cbo, group, nocbo, total)
+    pangle = api.adgroup(
+        api.campaign(campaign_name="pangle")["campaign_id"],
+        placement_type="PLACEMENT_TYPE_NORMAL",
+        placements=["PLACEMENT_PANGLE"],
+    )["adgroup_id"]
+    return World(api, cbo, group, nocbo, total, pangle)
 
 
 Case = tuple[str, Callable[[World], dict[str, Any]], str | Callable[[World], str]]
@@ -55,12 +65,12 @@ CAMPAIGN_CASES: list[Case] = [
     (
         "campaign_name empty",
         lambda w: campaign_body(campaign_name=""),
-        "campaign_name: Length must be between 1 and 512.",
+        "campaign_name: Length must be between 1 and 512 (a CJK character counts 2).",
     ),
     (
         "campaign_name 513",
         lambda w: campaign_body(campaign_name="x" * 513),
-        "campaign_name: Length must be between 1 and 512.",
+        "campaign_name: Length must be between 1 and 512 (a CJK character counts 2).",
     ),
     ("campaign_name type", lambda w: campaign_body(campaign_name=5), "campaign_name: Not a valid string"),
     (
@@ -136,7 +146,11 @@ def test_campaign_update_rules(world: World) -> None:
     assert_error(update(budget_mode="BUDGET_MODE_TOTAL"), 40002, "budget_mode: This field cannot be updated.")
     assert_error(update(foo=1), 40002, "foo: Unknown field.")
     assert_error(update(budget=40), 40002, "budget: Campaign budget must be at least 50 and below 10000000.")
-    assert_error(update(campaign_name=""), 40002, "campaign_name: Length must be between 1 and 512.")
+    assert_error(
+        update(campaign_name=""),
+        40002,
+        "campaign_name: Length must be between 1 and 512 (a CJK character counts 2).",
+    )
     answer = api.post(
         "smart_plus/campaign/update/", {"advertiser_id": ADV, "campaign_id": "123", "budget": 100}
     )
@@ -249,7 +263,7 @@ ADGROUP_CASES: list[Case] = [
     (
         "nocbo budget_mode day",
         lambda w: _g(w, w.nocbo, budget_mode="BUDGET_MODE_DAY", budget=30),
-        "budget_mode: Must be BUDGET_MODE_TOTAL or BUDGET_MODE_DYNAMIC_DAILY_BUDGET when budget_optimize_on is false.",
+        "budget_mode: Must be one of: BUDGET_MODE_DYNAMIC_DAILY_BUDGET, BUDGET_MODE_TOTAL.",
     ),
     (
         "nocbo budget missing",
@@ -343,7 +357,11 @@ ADGROUP_CASES: list[Case] = [
     ),
     (
         "age 13",
-        lambda w: _g(w, targeting_spec={"age_groups": ["AGE_13_17"]}),
+        lambda w: _g(
+            w,
+            targeting_optimization_mode="MANUAL",
+            targeting_spec={"location_ids": ["6252001"], "age_groups": ["AGE_13_17"]},
+        ),
         "targeting_spec.age_groups: AGE_13_17 is only supported for app promotion.",
     ),
     (
@@ -506,25 +524,10 @@ def _a(w: World, **kw: Any) -> dict[str, Any]:
 
 
 def _carousel(images: int = 3, music: bool = True) -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "ad_format": "CAROUSEL_ADS",
-        "image_info": [{"web_uri": f"i1000000000000000{1 + i % 9}"} for i in range(images)],
-        "identity_type": "CUSTOMIZED_USER",
-        "identity_id": ID_CUSTOM,
-    }
-    if music:
-        info["music_info"] = {"music_id": "m10000000000000001"}
-    return {"creative_info": info}
+    return carousel_creative(images, music)
 
 
-SPARK = {
-    "creative_info": {
-        "ad_format": "SINGLE_VIDEO",
-        "tiktok_item_id": "7300000000000000001",
-        "identity_type": "TT_USER",
-        "identity_id": ID_TT,
-    }
-}
+SPARK = pull_creative(1)
 
 AD_CASES: list[Case] = [
     (
@@ -549,12 +552,12 @@ AD_CASES: list[Case] = [
     ),
     (
         "4 ctas",
-        lambda w: _a(w, call_to_action_list=[{"call_to_action": "SHOP_NOW"}] * 4),
+        lambda w: non_spark_ad_body(w.pangle, call_to_action_list=[{"call_to_action": "SHOP_NOW"}] * 4),
         "call_to_action_list: Must contain at most 3 items.",
     ),
     (
         "cta enum",
-        lambda w: _a(w, call_to_action_list=[{"call_to_action": "BUY"}]),
+        lambda w: non_spark_ad_body(w.pangle, call_to_action_list=[{"call_to_action": "BUY"}]),
         "call_to_action_list[0].call_to_action: Must be one of: "
         + ", ".join(
             [
@@ -634,7 +637,18 @@ AD_CASES: list[Case] = [
     ),
     (
         "video missing",
-        lambda w: _a(w, creative_list=[{"creative_info": {"ad_format": "SINGLE_VIDEO"}}]),
+        lambda w: _a(
+            w,
+            creative_list=[
+                {
+                    "creative_info": {
+                        "ad_format": "SINGLE_VIDEO",
+                        "identity_type": "TT_USER",
+                        "identity_id": ID_TT,
+                    }
+                }
+            ],
+        ),
         "creative_list[0].creative_info.video_info: value is required but missing",
     ),
     (
@@ -642,15 +656,20 @@ AD_CASES: list[Case] = [
         lambda w: _a(
             w,
             creative_list=[
-                {"creative_info": {"ad_format": "SINGLE_VIDEO", "video_info": {"video_id": "v999"}}}
+                {
+                    "creative_info": {
+                        **video_creative(1)["creative_info"],
+                        "video_info": {"video_id": "v999"},
+                    }
+                }
             ],
         ),
         "creative_list[0].creative_info.video_info.video_id: Video does not exist. video_id v999.",
     ),
     (
         "identity mismatch",
-        lambda w: _a(w, creative_list=[video_creative(1, ID_TT, "CUSTOMIZED_USER")]),
-        f"creative_list[0].creative_info.identity_id: Identity does not exist. identity_id {ID_TT} (CUSTOMIZED_USER).",
+        lambda w: _a(w, creative_list=[video_creative(1, ID_CUSTOM, "TT_USER")]),
+        f"creative_list[0].creative_info.identity_id: Identity does not exist. identity_id {ID_CUSTOM} (TT_USER).",
     ),
     (
         "identity id missing",
@@ -679,13 +698,13 @@ AD_CASES: list[Case] = [
     ),
     (
         "mixed in ad",
-        lambda w: _a(w, creative_list=[video_creative(1), SPARK]),
+        lambda w: non_spark_ad_body(w.pangle, creative_list=[non_spark_creative(1), SPARK]),
         "creative_list[1].creative_info.identity_type: Spark ads and non-Spark ads cannot be mixed in one campaign.",
     ),
     (
         "spark with cta list",
-        lambda w: _a(w, creative_list=[SPARK]),
-        "call_to_action_list: Not supported for Spark ads on the TikTok placement; use ad_configuration.call_to_action_id.",
+        lambda w: _a(w, creative_list=[SPARK], call_to_action_list=[{"call_to_action": "SHOP_NOW"}]),
+        "call_to_action_list: Not supported for Spark ads on TikTok or automatic placement; use ad_configuration.call_to_action_id.",
     ),
     ("texts missing", lambda w: _a(w, ad_text_list=None), "ad_text_list: value is required but missing"),
     (
@@ -734,24 +753,33 @@ def test_carousel_and_spark_pull_are_accepted(world: World) -> None:
 
 
 def test_spark_and_non_spark_never_share_a_campaign(world: World) -> None:
+    # product.md 4.4; TikTok's own rule on mixing is NOT FOUND (smart-plus-current.md 3.1).
     api = world.api
-    existing = api.ad(world.group)["smart_plus_ad_id"]
-    answer = api.post("smart_plus/ad/create/", _a(world, creative_list=[SPARK], call_to_action_list=None))
+    existing = api.ok(api.post("smart_plus/ad/create/", non_spark_ad_body(world.pangle)))["smart_plus_ad_id"]
+    answer = api.post(
+        "smart_plus/ad/create/", ad_body(world.pangle, creative_list=[SPARK], ad_configuration=None)
+    )
     assert_error(
         answer,
         40002,
         f"creative_list: Spark ads and non-Spark ads cannot be mixed in one campaign; ad {existing} is non-Spark.",
     )
     # Another ad group of the same campaign is the same campaign.
-    other = api.adgroup(world.cbo, adgroup_name="other")["adgroup_id"]
-    answer = api.post(
-        "smart_plus/ad/create/", ad_body(other, creative_list=[SPARK], call_to_action_list=None)
-    )
+    pangle_campaign = api.ok(
+        api.get("smart_plus/adgroup/get/", advertiser_id=ADV, filtering={"adgroup_ids": [world.pangle]})
+    )["list"][0]["campaign_id"]
+    other = api.adgroup(pangle_campaign, adgroup_name="other")["adgroup_id"]
+    answer = api.post("smart_plus/ad/create/", ad_body(other, creative_list=[SPARK]))
     assert answer["code"] == 40002
+    assert "cannot be mixed in one campaign" in answer["message"]
     # Through update too.
     answer = api.post(
         "smart_plus/ad/update/",
-        {"advertiser_id": ADV, "smart_plus_ad_id": existing, "creative_list": [video_creative(1), SPARK]},
+        {
+            "advertiser_id": ADV,
+            "smart_plus_ad_id": existing,
+            "creative_list": [non_spark_creative(1), SPARK],
+        },
     )
     assert_error(
         answer,
@@ -784,6 +812,34 @@ def test_ad_update_rules(world: World) -> None:
         update(ad_text_list=[{"ad_text": "t"}] * 6), 40002, "ad_text_list: Must contain at most 5 items."
     )
     assert_error(update(creative_list=[]), 40002, "creative_list: Must contain between 1 and 50 items.")
+    # The creative model holds on update too (D:1843317390059522).
+    no_cover = video_creative(2)
+    del no_cover["creative_info"]["image_info"]
+    assert_error(
+        update(creative_list=[no_cover]),
+        40002,
+        "creative_list[0].creative_info.image_info: Required for a single video: the cover image "
+        "(image_info[0].web_uri).",
+    )
+    assert_error(
+        update(ad_configuration={"dark_post_status": "OFF"}),
+        40002,
+        "ad_configuration.call_to_action_id: Required for Spark ads on TikTok or automatic placement: a CTA "
+        "portfolio id (/creative/cta/recommend/, then /creative/portfolio/create/).",
+    )
+    assert_error(
+        update(ad_configuration={"identity_type": "CUSTOMIZED_USER", "identity_id": ID_CUSTOM}),
+        40002,
+        "ad_configuration.identity_type: Custom Identity (CUSTOMIZED_USER) ads are no longer supported on "
+        "automatic placement or on placements that include TikTok; use a Spark identity (TT_USER, BC_AUTH_TT "
+        "or AUTH_CODE) in creative_info, or deliver the ad group to Pangle and/or Global App Bundle only.",
+    )
+    updated = api.ok(
+        update(
+            creative_list=[pull_creative(3)], ad_configuration={"call_to_action_id": "7400000000000000001"}
+        )
+    )
+    assert "dark_post_status" not in updated["ad_configuration"]  # no Push creative left
     answer = api.post(
         "smart_plus/ad/update/", {"advertiser_id": ADV, "smart_plus_ad_id": "1", "ad_name": "x"}
     )

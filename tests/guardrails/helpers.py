@@ -47,13 +47,14 @@ def adgroup_doc(name: str, **over: Any) -> dict[str, Any]:
                         "creative_info": {
                             "ad_format": "SINGLE_VIDEO",
                             "video_info": {"video_id": "v10000000000000001"},
-                            "identity_type": "CUSTOMIZED_USER",
-                            "identity_id": "7200000000000000001",
+                            "image_info": [{"web_uri": "i10000000000000001"}],
+                            "identity_type": "TT_USER",
+                            "identity_id": "7200000000000000002",
                         }
                     }
                 ],
                 "ad_text_list": [{"ad_text": "Spring sale"}],
-                "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
+                "ad_configuration": {"call_to_action_id": "7400000000000000001"},
             }
         ],
     }

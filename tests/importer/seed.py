@@ -1,5 +1,7 @@
 """Varied live campaigns, created through the Smart+ API of the emulator (not through smartplus), so
-that import sees what TikTok answers for bodies the tool did not write."""
+that import sees what TikTok answers for bodies the tool did not write. The creatives follow TikTok's
+current model: Spark Push videos with their cover and a dynamic CTA on automatic/TikTok placement, a
+Spark Pull post, and Custom Identity (non-Spark) only on a Pangle-only ad group."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..conftest import ADVERTISER, World
 PIXEL = "7100000000000000001"
 CUSTOM = "7200000000000000001"
 TT_USER = "7200000000000000002"
+PORTFOLIO = "7400000000000000001"
 START = "2027-01-15 00:00:00"
 _ids = itertools.count(9_000_000_001)
 
@@ -25,7 +28,13 @@ def request_id() -> str:
 
 
 def campaign(world: World, name: str, **fields: Any) -> str:
-    body = {"campaign_name": name, "objective_type": "WEB_CONVERSIONS", "request_id": request_id(), **fields}
+    body = {
+        "campaign_name": name,
+        "objective_type": "WEB_CONVERSIONS",
+        "sales_destination": "WEBSITE",
+        "request_id": request_id(),
+        **fields,
+    }
     return str(world.post("smart_plus/campaign/create/", body)["campaign_id"])
 
 
@@ -39,6 +48,7 @@ def adgroup(world: World, campaign_id: str, name: str, **fields: Any) -> str:
         "optimization_event": "SHOPPING",
         "pixel_id": PIXEL,
         "billing_event": "OCPM",
+        "bid_type": "BID_TYPE_NO_BID",
         "schedule_type": "SCHEDULE_FROM_NOW",
         "schedule_start_time": START,
         "targeting_spec": {"location_ids": ["6252001"]},
@@ -48,16 +58,18 @@ def adgroup(world: World, campaign_id: str, name: str, **fields: Any) -> str:
 
 
 def video_creative(
-    video: str, identity_type: str = "CUSTOMIZED_USER", identity: str = CUSTOM
+    video: str, identity_type: str | None = "TT_USER", identity: str = TT_USER
 ) -> dict[str, Any]:
-    return {
-        "creative_info": {
-            "ad_format": "SINGLE_VIDEO",
-            "video_info": {"video_id": video},
-            "identity_type": identity_type,
-            "identity_id": identity,
-        }
+    """A Spark Push video with its cover (the image of the same number); without an identity, the
+    material of a non-Spark ad (whose identity is in ad_configuration)."""
+    info: dict[str, Any] = {
+        "ad_format": "SINGLE_VIDEO",
+        "video_info": {"video_id": video},
+        "image_info": [{"web_uri": "i" + video[1:]}],
     }
+    if identity_type is not None:
+        info.update(identity_type=identity_type, identity_id=identity)
+    return {"creative_info": info}
 
 
 def ad(world: World, adgroup_id: str, name: str, **fields: Any) -> str:
@@ -66,7 +78,7 @@ def ad(world: World, adgroup_id: str, name: str, **fields: Any) -> str:
         "ad_name": name,
         "creative_list": [video_creative("v10000000000000001")],
         "ad_text_list": [{"ad_text": "Shop the sale"}],
-        "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
+        "ad_configuration": {"call_to_action_id": PORTFOLIO},
         "landing_page_url_list": [{"landing_page_url": "https://shop.example.com/sale"}],
     }
     body.update(fields)
@@ -118,13 +130,12 @@ def seed_varied(world: World) -> dict[str, str]:
                     "ad_format": "CAROUSEL_ADS",
                     "image_info": [{"web_uri": f"i1000000000000000{i}"} for i in (1, 2, 3)],
                     "music_info": {"music_id": "m10000000000000001"},
-                    "identity_type": "CUSTOMIZED_USER",
-                    "identity_id": CUSTOM,
+                    "identity_type": "TT_USER",
+                    "identity_id": TT_USER,
                 }
             }
         ],
         ad_text_list=[{"ad_text": "Swipe the looks"}, {"ad_text": "New season, new you"}],
-        call_to_action_list=[{"call_to_action": "SHOP_NOW"}, {"call_to_action": "LEARN_MORE"}],
     )
     ad(world, g1, "Video paused", operation_status="DISABLE")
     g2 = adgroup(
@@ -143,7 +154,10 @@ def seed_varied(world: World) -> dict[str, str]:
         g2,
         "Two videos",
         creative_list=[video_creative("v10000000000000002"), video_creative("v10000000000000003")],
-        ad_configuration={"utm_params": [{"key": "utm_source", "value": "tiktok"}]},
+        ad_configuration={
+            "call_to_action_id": PORTFOLIO,
+            "utm_params": [{"key": "utm_source", "value": "tiktok"}],
+        },
     )
 
     # CBO on with cost cap, its own attribution, dayparting and comments off.
@@ -180,24 +194,27 @@ def seed_varied(world: World) -> dict[str, str]:
             }
         ],
         ad_text_list=None,
-        call_to_action_list=None,
-        ad_configuration={"call_to_action_id": "7400000000000000001"},
+    )
+    ad(world, g, "Pushed video", creative_list=[video_creative("v10000000000000004")])
+
+    # A disabled campaign with one Pangle-only ad group: the one place a non-Spark ad may stand.
+    ids["paused"] = c = campaign(world, "Paused", budget=80, operation_status="DISABLE")
+    g = adgroup(
+        world,
+        c,
+        "Paused group",
+        placement_type="PLACEMENT_TYPE_NORMAL",
+        placements=["PLACEMENT_PANGLE"],
+        targeting_spec={"location_ids": ["6252001"], "gender": "GENDER_MALE"},
     )
     ad(
         world,
         g,
-        "Pushed video",
-        creative_list=[video_creative("v10000000000000004", "TT_USER", TT_USER)],
-        call_to_action_list=None,
-        ad_configuration={"call_to_action_id": "7400000000000000001"},
+        "Paused ad",
+        creative_list=[video_creative("v10000000000000005", None)],
+        ad_configuration={"identity_type": "CUSTOMIZED_USER", "identity_id": CUSTOM},
+        call_to_action_list=[{"call_to_action": "SHOP_NOW"}],
     )
-
-    # A disabled campaign with one ad group and one ad.
-    ids["paused"] = c = campaign(world, "Paused", budget=80, operation_status="DISABLE")
-    g = adgroup(
-        world, c, "Paused group", targeting_spec={"location_ids": ["6252001"], "gender": "GENDER_MALE"}
-    )
-    ad(world, g, "Paused ad", creative_list=[video_creative("v10000000000000005")])
     return ids
 
 
@@ -226,13 +243,24 @@ def legacy_row(name: str = "Legacy Smart+ US") -> dict[str, Any]:
         "location_ids": ["6252001"],
         "spc_audience_age": "18+",
         "gender": "GENDER_UNLIMITED",
-        "identity_type": "CUSTOMIZED_USER",
-        "identity_id": CUSTOM,
+        "identity_type": "TT_USER",
+        "identity_id": TT_USER,
         "media_info_list": [
-            {"media_info": {"video_info": {"video_id": "v10000000000000006"}}},
-            {"media_info": {"video_info": {"video_id": "v10000000000000007"}}},
+            {
+                "media_info": {
+                    "video_info": {"video_id": "v10000000000000006"},
+                    "image_info": [{"web_uri": "i10000000000000006"}],
+                }
+            },
+            {
+                "media_info": {
+                    "video_info": {"video_id": "v10000000000000007"},
+                    "image_info": [{"web_uri": "i10000000000000007"}],
+                }
+            },
         ],
         "title_list": [{"title": "Legacy sale"}, {"title": "Free shipping"}],
         "call_to_action_list": [{"call_to_action": "SHOP_NOW"}],
+        "call_to_action_id": PORTFOLIO,
         "landing_page_urls": [{"landing_page_url": "https://shop.example.com/legacy"}],
     }

@@ -65,18 +65,18 @@ def docs_example_row() -> dict[str, Any]:
         "video_download_disabled": False,
         "skip_learning_phase": True,
         "brand_safety_type": "EXPANDED_INVENTORY",
-        "identity_type": "CUSTOMIZED_USER",
-        "identity_id": "7200000000000000001",
+        "identity_type": "TT_USER",
+        "identity_id": "7200000000000000002",
         "media_info_list": [
             {
                 "media_info": {
                     "aigc_disclosure_type": None,
-                    "identity_type": "CUSTOMIZED_USER",
-                    "image_info": None,
+                    "identity_type": "TT_USER",
+                    "image_info": [{"web_uri": "i10000000000000008"}],
                     "tiktok_item_id": None,
                     "identity_authorized_bc_id": "0",
                     "music_info": None,
-                    "identity_id": "7200000000000000001",
+                    "identity_id": "7200000000000000002",
                     "video_info": {"video_id": "v10000000000000008", "file_name": ""},
                 },
                 "ad_material_id": "1",
@@ -93,6 +93,7 @@ def docs_example_row() -> dict[str, Any]:
         ],
         "title_list": [{"title": "All in one"}],
         "call_to_action_list": [{"call_to_action": "LEARN_MORE"}],
+        "call_to_action_id": "7400000000000000001",
         "landing_page_urls": [
             {"tiktok_item_id": None, "landing_page_url": "https://shop.example.com/a", "video_id": None},
             {"tiktok_item_id": None, "landing_page_url": "https://shop.example.com/b", "video_id": None},
@@ -120,27 +121,36 @@ def test_legacy_docs_row_converts_to_one_campaign_one_adgroup_one_ad() -> None:
     assert group["schedule_start_time"] == "2027-01-01 00:00:00"  # in the future: kept
     # Automatic placement: TikTok's answer (two placements here) is its own choice, not carried over.
     assert "placements" not in group and "placement_type" not in group
-    assert group["engaged_view_attribution_window"] == "ONE_DAY"
+    # Engaged view is kept, so click and view stay with it (they are set as a pair, engaged view only
+    # with both), though they are TikTok's defaults.
+    assert (
+        group["click_attribution_window"],
+        group["view_attribution_window"],
+        group["engaged_view_attribution_window"],
+    ) == ("SEVEN_DAYS", "ONE_DAY", "ONE_DAY")
     # "18+" is OVER_EIGHTEEN, the default; GENDER_UNLIMITED too: both left out. Automatic targeting.
     assert group["targeting_spec"] == {"location_ids": ["6252001"]}
     assert "targeting_optimization_mode" not in group
-    for gone in ("dayparting", "click_attribution_window", "skip_learning_phase", "brand_safety_type"):
+    for gone in ("dayparting", "skip_learning_phase", "brand_safety_type"):
         assert gone not in group
     (ad,) = group["ads"]
     video, carousel = ad["creative_list"]
     assert video == {
         "creative_info": {
             "ad_format": "SINGLE_VIDEO",
-            "identity_id": "7200000000000000001",
-            "identity_type": "CUSTOMIZED_USER",
+            "identity_id": "7200000000000000002",
+            "identity_type": "TT_USER",
+            "image_info": [{"web_uri": "i10000000000000008"}],
             "video_info": {"video_id": "v10000000000000008"},
         }
     }
     info = carousel["creative_info"]
     assert info["ad_format"] == "CAROUSEL_ADS" and len(info["image_info"]) == 2
-    assert info["identity_type"] == "CUSTOMIZED_USER"  # the campaign-level identity, carried down
+    assert info["identity_type"] == "TT_USER"  # the campaign-level identity, carried down
     assert ad["ad_text_list"] == [{"ad_text": "All in one"}]
-    assert ad["call_to_action_list"] == [{"call_to_action": "LEARN_MORE"}]
+    # A Spark ad on automatic placement: the dynamic CTA, not the standard list.
+    assert ad["ad_configuration"] == {"call_to_action_id": "7400000000000000001"}
+    assert "call_to_action_list" not in ad
     assert ad["landing_page_url_list"] == [{"landing_page_url": "https://shop.example.com/a"}]
     text = "\n".join(item.comments)
     assert "1 further landing page URL(s) dropped" in text
@@ -265,6 +275,7 @@ def test_duplicate_live_names_are_made_unique_with_a_warning() -> None:
             "adgroup_name": "G",
             "optimization_goal": "CLICK",
             "billing_event": "CPC",
+            "bid_type": "BID_TYPE_NO_BID",
             "schedule_type": "SCHEDULE_FROM_NOW",
             "schedule_start_time": "2027-01-01 00:00:00",
             "targeting_spec": {"location_ids": ["6252001"]},

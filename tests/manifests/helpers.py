@@ -1,4 +1,4 @@
-"""A small valid manifest to build test cases from."""
+"""A small valid manifest to build test cases from: a CBO campaign with one Spark Push ad."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ adgroups:
     optimization_goal: CONVERT
     optimization_event: SHOPPING
     pixel_id: "7100000000000000001"
+    bid_type: BID_TYPE_NO_BID
     schedule_type: SCHEDULE_FROM_NOW
     schedule_start_time: "2027-12-01 00:00:00"
     targeting_spec:
@@ -25,9 +26,11 @@ adgroups:
           - creative_info:
               ad_format: SINGLE_VIDEO
               video_info: {{video_id: "v10000000000000001"}}
-              identity_type: CUSTOMIZED_USER
-              identity_id: "7200000000000000001"
+              image_info: [{{web_uri: "i10000000000000001"}}]
+              identity_type: TT_USER
+              identity_id: "7200000000000000002"
         ad_text_list: [{{ad_text: "Hello"}}]
+        ad_configuration: {{call_to_action_id: "7400000000000000001"}}
         landing_page_url_list: [{{landing_page_url: "https://shop.example.com/"}}]
 """
 

@@ -201,6 +201,7 @@ adgroups:
     schedule_type: SCHEDULE_FROM_NOW
     schedule_start_time: "2027-12-01 00:00:00"
     targeting_spec: {location_ids: ["6252001"]}
+    bid_type: BID_TYPE_NO_BID
 {% endfor %}
 """
 
@@ -212,11 +213,11 @@ def test_errors_name_rendered_and_template_lines(tmp_path: Path) -> None:
     )
     ps = problems([str(tmp_path / "m")])
     got = [(p.location.path, p.location.line, p.location.template_line, p.rule) for p in ps]
-    # Rendered: the loop body (template lines 8-15) is lines 7-14, then 15-22; billing_event stands
-    # on rendered lines 11 and 19, both from template line 12.
+    # Rendered: the loop body (template lines 8-16) is lines 7-15, then 16-24; billing_event stands
+    # on rendered lines 11 and 20, both from template line 12.
     assert got == [
         ("adgroups[0].billing_event", 11, 12, "enum"),
-        ("adgroups[1].billing_event", 19, 12, "enum"),
+        ("adgroups[1].billing_event", 20, 12, "enum"),
     ]
     assert all(p.location.template == f"{tmp_path}/m/c.yaml.j2" for p in ps)
     assert str(ps[0]).startswith(f"{tmp_path}/m/c.yaml.j2:11 (template {tmp_path}/m/c.yaml.j2:12): ")
@@ -229,7 +230,7 @@ def test_rule_problems_carry_template_lines(tmp_path: Path) -> None:
     )
     ps = problems([str(tmp_path / "m")])
     got = sorted((p.rule, p.location.line, p.location.template_line) for p in ps)
-    assert got == [("min-budget", 5, 5), ("unique-name", 15, 8)]
+    assert got == [("min-budget", 5, 5), ("unique-name", 16, 8)]
 
 
 def test_template_lines_point_into_included_files(tmp_path: Path) -> None:
