@@ -33,6 +33,7 @@ import os
 import posixpath
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -356,6 +357,7 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
     sources = Sources(roots)
     display = sources.display
     env = templates.make_environment(sources)
+    limits = templates.Limits(clock=time.monotonic)
     rendered: list[templates.Rendered] = []
     problems: list[Problem] = []
     for f in files:
@@ -370,7 +372,7 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
             own = f.with_name(f.name[: -len(TEMPLATE_SUFFIX)] + ".values.yaml")
             try:
                 tvalues = deep_merge(_read_values_file(own), values) if own.exists() else values
-                text = templates.render_template(env, name, tvalues, display)
+                text = templates.render_template(env, name, tvalues, display, limits)
             except ManifestError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -509,3 +511,27 @@ def open_private(path: str | Path, mode: str = "a") -> IO[str]:
     except BaseException:
         os.close(fd)
         raise
+
+
+def filter_advertisers(
+    loaded: LoadedManifests, advertisers: Sequence[str], where: Sequence[str]
+) -> LoadedManifests:
+    """`--advertiser ID`: keep only those advertisers' manifests (a CI matrix shards by it).
+
+    The same as ``pipeline.filter_advertisers``, here so that ``validate`` need not import
+    the pipeline (and with it the HTTP client and the planner)."""
+    if not advertisers:
+        return loaded
+    wanted = set(advertisers)
+    kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
+    if not kept:
+        raise ManifestError(
+            [
+                Problem(
+                    Location(file=", ".join(where)),
+                    "advertiser",
+                    f"no manifest for advertiser(s) {', '.join(advertisers)}",
+                )
+            ]
+        )
+    return replace(loaded, manifests=kept)
