@@ -34,7 +34,8 @@ recursive ``loop(...)``) is wrapped so that iterations are counted; every
 ``{{ ... }}`` and ``~`` is checked and the text a render produces is counted,
 literal text included. Each check also looks at the clock, so a render that
 runs past ``max_seconds`` stops at its next step; between steps only one
-bounded operation runs. Going over a limit is a ``template-limit`` problem
+bounded operation runs. The clock is the caller's (``Limits.clock``; core reads
+none): ``adapters.files`` passes ``time.monotonic``. Going over a limit is a ``template-limit`` problem
 naming the template file and line (see ``Limits``).
 """
 
@@ -45,7 +46,6 @@ import math
 import posixpath
 import re
 import sys
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -113,9 +113,15 @@ class Limits:
     max_iterations: int = 2_000_000  # loop iterations, over all loops of one render
     max_int_bits: int = 16_384  # about 4,900 digits; Python refuses to print more than 4,300
     max_seconds: float = 60.0
+    # The clock for max_seconds (seconds, monotonic), given by the caller; None: no time limit.
+    clock: Callable[[], float] | None = field(default=None, compare=False)
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def _no_clock() -> float:
+    return 0.0
 
 
 class RenderLimitError(jinja2.TemplateError):
@@ -125,16 +131,17 @@ class RenderLimitError(jinja2.TemplateError):
 class _Budget:
     """The running count of one render against its limits."""
 
-    __slots__ = ("chars", "deadline", "iterations", "limits")
+    __slots__ = ("chars", "clock", "deadline", "iterations", "limits")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.iterations = 0
         self.chars = 0
-        self.deadline = time.monotonic() + limits.max_seconds
+        self.clock = limits.clock or _no_clock
+        self.deadline = self.clock() + limits.max_seconds
 
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
+        if self.clock() > self.deadline:
             raise RenderLimitError(f"rendering took longer than {self.limits.max_seconds:g} s")
 
     def iterate(self, n: int = 1) -> None:
@@ -173,7 +180,7 @@ class _Budget:
     def value(self, v: Any) -> Any:
         """Check a value built while rendering (after the fact: the operations that could
         build a huge one are refused before they run); strings are counted as produced."""
-        if time.monotonic() > self.deadline:
+        if self.clock() > self.deadline:
             self.tick()
         if type(v) is str:
             n = len(v)
