@@ -213,7 +213,9 @@ def parse_set(item: str) -> dict[str, Any]:
         )
     try:
         value = yaml.safe_load(raw) if raw else ""
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
+        # Not YAML (or a scalar PyYAML cannot build: a 5,000-digit number, a date like
+        # 2026-13-45): the text as given.
         value = raw
     out: dict[str, Any] = {}
     cur = out
@@ -498,7 +500,8 @@ def open_private(path: str | Path, mode: str = "a") -> IO[str]:
         raise ValueError(f"open_private: mode {mode!r} (use 'a' or 'w')")
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    # O_NONBLOCK: a FIFO at the path fails at once (ENXIO) instead of waiting for a reader.
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= os.O_APPEND if mode == "a" else os.O_TRUNC
     fd = os.open(p, flags, 0o600)
     try:
@@ -507,6 +510,8 @@ def open_private(path: str | Path, mode: str = "a") -> IO[str]:
             raise NotRegularFile(0, f"{p}: not a regular file ({_kind(st.st_mode)})")
         if stat.S_IMODE(st.st_mode) != 0o600:
             os.fchmod(fd, 0o600)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         return open(fd, mode, encoding="utf-8")
     except BaseException:
         os.close(fd)

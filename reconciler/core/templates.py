@@ -686,7 +686,7 @@ def render_template(
                 Problem(
                     Location(file=display(name)),
                     "template-error",
-                    "recursion too deep (a macro or template that calls or includes itself?)",
+                    "recursion too deep (a macro or template that calls or includes itself, or nesting too deep)",
                 )
             ]
         ) from exc

@@ -200,3 +200,41 @@ def test_apply_log_is_0600(tmp_path: Path) -> None:
     log = tmp_path / ".smartplus" / "apply-log.jsonl"
     applylog.append(log, {"event": "apply"})
     assert mode(log) == 0o600
+
+
+# ---- plan files and the apply log ------------------------------------------------------------
+
+
+@needs_fifo
+@pytest.mark.parametrize("command", ["show", "apply"])
+def test_a_fifo_or_device_given_as_the_plan_is_refused(tmp_path: Path, command: str) -> None:
+    os.mkfifo(tmp_path / "plan.json")
+    extra = ["--emulator", "--emulator-db", "e.db"] if command == "apply" else []
+    r = smartplus(command, "plan.json", *extra, cwd=tmp_path, timeout=30)
+    assert r.code == 1 and "cannot read plan plan.json: not a regular file (a FIFO)" in r.err, r.text
+    r = smartplus("show", "/dev/zero", cwd=tmp_path, timeout=30)
+    assert r.code == 1 and "not a regular file (a device)" in r.err, r.text
+
+
+def test_a_deeply_nested_plan_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text("[" * 100_000 + "]" * 100_000)
+    r = smartplus("show", "plan.json", cwd=tmp_path)
+    assert r.code == 1 and "plan.json is not a plan file" in r.err, r.text
+
+
+@needs_fifo
+def test_an_apply_log_that_cannot_be_written_stops_before_any_change(tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "c.yaml").write_text(manifest())
+    os.mkfifo(tmp_path / "log.fifo")
+    conn = ("--emulator", "--emulator-db", "e.db")
+    r = smartplus("apply", "--auto-approve", "m", *conn, "--log", "log.fifo", cwd=tmp_path, timeout=60)
+    assert r.code == 1 and "cannot write the apply log log.fifo" in r.err, r.text
+    r = smartplus("plan", "m", *conn, "--detailed-exitcode", cwd=tmp_path)
+    assert r.code == 2 and "to create" in r.out, r.text  # nothing was applied
+
+
+def test_set_with_a_value_yaml_cannot_build_is_kept_as_text() -> None:
+    big = "9" * 5000
+    assert files.parse_set(f"x={big}") == {"x": big}
+    assert files.parse_set("d=2026-13-45") == {"d": "2026-13-45"}
