@@ -135,12 +135,26 @@ def plan(
     return EXIT_OK
 
 
+def check_log(path: str) -> None:
+    """The apply log can be appended to (created 0600 if new), or a clear error."""
+    try:
+        files.open_private(path).close()
+    except OSError as exc:
+        raise SmartplusError(
+            f"cannot write the apply log {path}: {exc.strerror or exc}",
+            hint="give another file with --log FILE, or --log '' for none",
+        ) from exc
+
+
 def read_plan(path: str) -> Plan:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # Regular files only, size-limited: a FIFO or /dev/zero given as the plan is refused, not read.
+        data = json.loads(files.read_text(path))
     except OSError as exc:
-        raise PlanError(f"cannot read plan {path}: {exc.strerror}") from exc
-    except ValueError as exc:
+        raise PlanError(f"cannot read plan {path}: {exc.strerror or exc}") from exc
+    except RecursionError as exc:
+        raise PlanError(f"{path} is not a plan file (JSON nested too deep)") from exc
+    except ValueError as exc:  # UnicodeDecodeError included
         raise PlanError(f"{path} is not a plan file (not JSON: {exc})") from exc
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanError(f"{path} is not a smartplus plan (no format_version)")
@@ -241,6 +255,8 @@ def apply(
             if not the_plan.has_changes:
                 console.out("No changes. Nothing to apply.")
                 return EXIT_OK
+            if log_path:
+                check_log(log_path)  # before any change: a log that cannot be written stops here
             started = await client.now()
             result: apply_mod.ApplyResult | None = None
             error: str | None = None
@@ -255,7 +271,12 @@ def apply(
                 if log_path:
                     finished = await client.now()
                     entry = applylog.record(the_plan, result, started=started, finished=finished, error=error)
-                    applylog.append(log_path, entry)
+                    try:
+                        applylog.append(log_path, entry)
+                    except OSError as exc:
+                        console.err(
+                            f"Warning: could not append to the apply log {log_path}: {exc.strerror or exc}"
+                        )
             stats = client.stats.to_json()
         if result.skipped:
             console.out(f"{len(result.skipped)} change(s) were already applied by an earlier run (journal).")
