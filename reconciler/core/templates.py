@@ -209,6 +209,78 @@ def _str_chars(seq: Any) -> int:
     return sum(len(x) for x in seq if isinstance(x, str)) if isinstance(seq, (list, tuple)) else 0
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _printed_chars(value: Any, cap: int) -> int:
+    """About how many characters ``str(value)`` of a container is, counted without building
+    it: nested lists repeat the same big string by reference (``[[s] * 10] * 10`` is 100
+    copies once printed). The walk stops as soon as the count passes ``cap``."""
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            total += len(v) + 2
+        elif isinstance(v, dict):
+            total += 2 + 4 * len(v)
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, _CONTAINERS):
+            total += 2 + 2 * len(v)
+            stack.extend(v)
+        elif isinstance(v, int):
+            total += v.bit_length() // 3 + 1
+        else:
+            total += 8
+        if total > cap:
+            break
+    return total
+
+
+def _check_printed(budget: _Budget, value: Any) -> None:
+    if isinstance(value, _CONTAINERS):
+        cap = budget.limits.max_value_chars
+        budget.want_chars(_printed_chars(value, cap), "a list or mapping, printed,")
+
+
+# Filters that do not turn their value into text: no need to size a container given to them
+# (sizing it on each call would cost a walk of the whole list, in loops).
+_NON_TEXT_FILTERS = frozenset(
+    [
+        "abs",
+        "attr",
+        "batch",
+        "count",
+        "d",
+        "default",
+        "dictsort",
+        "first",
+        "float",
+        "groupby",
+        "int",
+        "items",
+        "last",
+        "length",
+        "list",
+        "map",
+        "max",
+        "min",
+        "random",
+        "reject",
+        "rejectattr",
+        "reverse",
+        "round",
+        "select",
+        "selectattr",
+        "slice",
+        "sort",
+        "sum",
+        "unique",
+    ]
+)
+
+
 # printf-style conversions: %[(key)][flags][width][.precision]type; a width or precision
 # is where a tiny template asks for a huge string ('%999999999d').
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -313,6 +385,7 @@ def _check_str_method(budget: _Budget, s: str, name: str, args: tuple[Any, ...],
         items = args[0]
         if isinstance(items, (list, tuple)):
             budget.want_chars(_str_chars(items) + len(s) * max(len(items) - 1, 0))
+            _check_printed(budget, items)
 
 
 def _check_replace(budget: _Budget, s: str, old: str, new: str) -> None:
@@ -356,12 +429,15 @@ def _precheck_filter(budget: _Budget, name: str, args: tuple[Any, ...], kwargs: 
 
 def _bounded_filter(env: _Environment, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     skip = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0
+    check_value = name not in _NON_TEXT_FILTERS
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         budget = env.budget
         budget.tick()
         _precheck_filter(budget, name, args[skip:], kwargs)
+        if check_value and len(args) > skip:
+            _check_printed(budget, args[skip])
         out = fn(*args, **kwargs)
         return budget.value(out)
 
@@ -412,6 +488,8 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
         budget = self.budget
         if operator == "%" and type(left) is str:  # the common '%04d' % n: cheap, cached check
             _check_printf(budget, left, right if isinstance(right, (tuple, Mapping)) else (right,))
+            if not isinstance(right, (int, float, str)):
+                _check_printed(budget, right)
         else:
             _check_binop(budget, operator, left, right)
         return budget.value(self.binop_table[operator](left, right))
@@ -433,6 +511,7 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
 
         def checked(*args: Any, **kwargs: Any) -> str:
             _check_format(budget_of.budget, fmt, args, kwargs)
+            _check_printed(budget_of.budget, [args, kwargs])
             return wrapped(*args, **kwargs)
 
         return functools.update_wrapper(checked, value)
@@ -497,8 +576,7 @@ def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
     budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
     if type(value) is str:
         return budget.value(value)
-    if isinstance(value, (list, tuple)):
-        budget.want_chars(_str_chars(value), "a list with strings")
+    _check_printed(budget, value)  # printed or concatenated: str() of it is built next
     return budget.value(value)
 
 

@@ -99,6 +99,14 @@ IN_PROCESS = {
         "{% endfor %}{% endset %}{% endfor %}",
         "characters of text",
     ),
+    # A gigabyte once printed, from nested lists that share one string (each level small).
+    "nested-lists-printed": ("{{ [[['a' * 1000000] * 10] * 10] * 10 }}", "a list or mapping, printed,"),
+    "nested-lists-concat": ("{{ 'x' ~ [[['a' * 1000000] * 10] * 10] * 10 }}", "printed,"),
+    "nested-lists-to_yaml": ("{{ ([[['a' * 1000000] * 10] * 10] * 10) | to_yaml }}", "printed,"),
+    "nested-lists-tojson": ("{{ ([[['a' * 1000000] * 10] * 10] * 10) | tojson }}", "printed,"),
+    "nested-lists-percent": ("{{ '%s' % ([[['a' * 1000000] * 10] * 10] * 10,) }}", "printed,"),
+    "nested-lists-format": ("{{ '{}'.format([[['a' * 1000000] * 10] * 10] * 10) }}", "printed,"),
+    "nested-lists-join": ("{{ ([[['a' * 1000000] * 10] * 10] * 10) | join }}", "printed,"),
     "recursive-loop": (
         "{% for x in range(3) recursive %}{% if loop.depth < 5 %}{{ loop(range(100000)) }}{% endif %}{% endfor %}",
         "loop iterations",
