@@ -500,7 +500,12 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             _check_str_method(budget, owner, getattr(__obj, "__name__", ""), args, kwargs)
-        return budget.value(super().call(__context, __obj, *args, **kwargs))
+        out = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(__obj, jinja2.runtime.Macro) and type(out) is str:
+            # A macro's text was counted piece by piece as its body printed it: size it only.
+            budget.want_chars(len(out))
+            return out
+        return budget.value(out)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)

@@ -184,3 +184,18 @@ def test_bench_scale_template_renders_within_the_limits() -> None:
     values = {"campaigns": 1000, "adgroups": 10, "ads": 5, "budget": 100, "start_time": "2027-01-01 00:00:00"}
     out = templates.render_template(env, "s.yaml.j2", values)
     assert out.count("ad_name:") == 50_000
+
+
+def test_macro_per_ad_at_5x_stays_within_the_limits() -> None:
+    # An agency template that renders each ad through a macro: the macro's text is counted
+    # once as its body prints it, not again as the macro's result.
+    text = (Path(__file__).resolve().parents[2] / "bench" / "scale.yaml.j2").read_text()
+    head, ad = text.split("{% for a in range(1, ads + 1) %}\n")
+    body, tail = ad.split("{% endfor %}\n", 1)
+    macro = "{% macro ad(c, g, a) %}\n" + body + "{% endmacro %}\n"
+    loop = "{% for a in range(1, ads + 1) %}\n{{ ad(c, g, a) }}{% endfor %}\n"
+    env = templates.make_environment({"s.yaml.j2": macro + head + loop + tail})
+    values = {"campaigns": 1000, "adgroups": 10, "ads": 5, "budget": 100, "start_time": "2027-01-01 00:00:00"}
+    out = templates.render_template(env, "s.yaml.j2", values)
+    assert out.count("ad_name:") == 50_000
+    assert env.budget.chars < 2 * len(out)  # type: ignore[attr-defined]
