@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -25,7 +26,7 @@ from reconciler.adapters.facts import fetch_facts, review_reasons
 from reconciler.core import guardrails, health, planner
 from reconciler.core.live import LiveAccount, Matching
 from reconciler.core.plan import Note, Plan
-from reconciler.errors import Location, ManifestError, Problem, SmartplusError
+from reconciler.errors import SmartplusError
 
 
 def tune_gc() -> None:
@@ -45,25 +46,7 @@ def load_desired(
     return filter_advertisers(files.load(paths, values, sets), advertisers, list(paths))
 
 
-def filter_advertisers(
-    loaded: files.LoadedManifests, advertisers: Sequence[str], where: Sequence[str]
-) -> files.LoadedManifests:
-    """`--advertiser ID`: keep only those advertisers' manifests (a CI matrix shards by it)."""
-    if not advertisers:
-        return loaded
-    wanted = set(advertisers)
-    kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
-    if not kept:
-        raise ManifestError(
-            [
-                Problem(
-                    Location(file=", ".join(where)),
-                    "advertiser",
-                    f"no manifest for advertiser(s) {', '.join(advertisers)}",
-                )
-            ]
-        )
-    return replace(loaded, manifests=kept)
+filter_advertisers = files.filter_advertisers  # `--advertiser ID`: one implementation, in files
 
 
 @dataclass(frozen=True)
@@ -77,12 +60,20 @@ class PlanRequest:
     ttl_hours: float = 24.0
     max_spend_increase: float | None = None
 
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.ttl_hours) and self.ttl_hours > 0):
+            raise SmartplusError(
+                f"--plan-ttl {self.ttl_hours}: a plan's lifetime is a number of hours above 0",
+                hint="the default is 24",
+            )
+
     def inputs(self) -> dict[str, Any]:
         return {
             "paths": list(self.paths),
             "values": list(self.values),
             "sets": list(self.sets),
             "advertisers": list(self.advertisers),
+            "allow_empty": files.ALLOW_EMPTY.get(),
         }
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 DEFAULT_BASE_URL = "https://business-api.tiktok.com/open_api/v1.3/"
 EMULATOR_BASE_URL = "http://emulator/open_api/v1.3/"
 DEFAULT_RATE_LIMIT = 10.0
+# Where --emulator keeps its state. Here (not only in adapters.connect) so that the command
+# line can show it in --help without importing the HTTP client.
+DEFAULT_EMULATOR_DB = ".smartplus/emulator.db"
 DEMO_TOKEN = "demo-token"  # the emulator's seeded token: not a secret
 
 

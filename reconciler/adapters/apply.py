@@ -44,7 +44,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler.adapters import fetch
+from reconciler.adapters import fetch, files
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import diff_fields
@@ -325,8 +325,7 @@ class Journal:
                         self.made[cid] = str(entry["remote_id"])
                 elif entry["event"] == "created":
                     self.made[cid] = str(entry["remote_id"])
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        self._fh = os.fdopen(fd, "a", encoding="utf-8")
+        self._fh = files.open_private(path)
         if not self.started and not self.done:
             self._write({"event": "open", "plan_id": plan_id})
 

@@ -3,7 +3,8 @@
 I/O edge. Who (the CI actor or the local user), when, which plan (its id and
 manifest digest), every change with its outcome, and the totals. Appended,
 never rewritten, so a log kept across runs is the history of the account's
-changes made through smartplus. It holds no token.
+changes made through smartplus. It holds no token, but it names the account's
+objects, so it is created 0600 (``files.open_private``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler import __version__
+from reconciler.adapters import files
 from reconciler.adapters.apply import ApplyResult
 from reconciler.core.plan import Plan
 
@@ -84,9 +86,7 @@ def record(
 
 
 def append(path: str | Path, entry: dict[str, Any]) -> None:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with open(p, "a", encoding="utf-8") as fh:
+    with files.open_private(Path(path), "a") as fh:
         fh.write(json.dumps(entry, sort_keys=True) + "\n")
         fh.flush()
         os.fsync(fh.fileno())

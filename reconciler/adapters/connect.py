@@ -14,9 +14,8 @@ import httpx
 
 from reconciler.adapters.api import TikTokClient
 from reconciler.errors import SmartplusError
-from reconciler.settings import Settings
+from reconciler.settings import DEFAULT_EMULATOR_DB, Settings
 
-DEFAULT_EMULATOR_DB = ".smartplus/emulator.db"
 EMULATOR_CLOCK_URL = "http://emulator/_emulator/clock"
 
 

@@ -11,19 +11,33 @@ I/O edge of steps 1-3. Which files are manifests:
 A template ``x.yaml.j2`` takes its values from ``x.values.yaml`` beside it when
 that file exists, then from each ``--values FILE`` in order, then from each
 ``--set key.path=value``: later wins, mappings merge deeply.
+
+Only regular files are read, each opened without blocking and checked after
+opening (a FIFO, socket or device named ``x.yaml`` is refused with its path,
+never waited on). An empty manifest set is an error, as in Terraform: no
+manifest file under the paths always is; manifest files that render to no
+campaign are, unless the run allows it (``--allow-empty``, for a template that
+may legitimately render nothing). Values files get the manifests' YAML checks
+(keys written twice, syntax, non-UTF-8 text), each naming the file.
+
+Plans and the other files that hold account data are written 0600
+(``write_private``, ``open_private``).
 """
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import hashlib
 import os
 import posixpath
 import re
+import stat
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -35,6 +49,75 @@ from reconciler.errors import Location, ManifestError, Problem
 TEMPLATE_SUFFIX = ".yaml.j2"
 # Files a template may include or import.
 SOURCE_SUFFIXES = (".j2", ".yaml", ".yml", ".jinja", ".txt")
+
+
+# The largest manifest, values or included file read (the 5x bench account is about 30 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+# Whether manifests that render to no campaign are accepted (``--allow-empty``). A context
+# variable, so that the command line sets it once for every load a command makes (``plan``,
+# ``apply`` reloading the manifests) without threading a flag through the pipeline.
+ALLOW_EMPTY: contextvars.ContextVar[bool] = contextvars.ContextVar("smartplus_allow_empty", default=False)
+
+
+class NotRegularFile(OSError):
+    """A path that is not a regular file (FIFO, socket, device): never read."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def read_regular(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file. Opened with O_NONBLOCK (opening a FIFO for reading
+    would otherwise wait for a writer) and checked with fstat after opening, so a file
+    swapped for a FIFO between a check and the open is refused too."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(0, f"not a regular file ({_kind(st.st_mode)}): not read")
+        if st.st_size > limit:
+            raise NotRegularFile(0, f"file of {st.st_size:,} bytes, over the limit of {limit:,}")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:  # a file that grows while read
+                raise NotRegularFile(0, f"file over the limit of {limit:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | Path) -> str:
+    """A regular file's UTF-8 text (a BOM is dropped). Raises OSError or UnicodeDecodeError."""
+    data = read_regular(path)
+    return data.decode("utf-8-sig")
+
+
+def _read_problem(file: str, exc: BaseException) -> Problem:
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(
+            Location(file=file),
+            "encoding",
+            f"not UTF-8 text: {exc.reason} at byte {exc.start}",
+        )
+    if isinstance(exc, OSError):
+        return Problem(Location(file=file), "read", exc.strerror or str(exc))
+    raise exc
 
 
 @dataclass(frozen=True)
@@ -68,10 +151,11 @@ def discover(paths: Sequence[str]) -> tuple[list[Path], list[Path]]:
                 for fn in sorted(filenames):
                     f = Path(dirpath) / fn
                     if _is_manifest(f.relative_to(path)):
+                        # FIFOs and devices are passed on and refused with their path when read.
                         files.append(f)
-        elif path.is_file():
+        elif path.exists():
             roots.append(path.parent)
-            files.append(path)
+            files.append(path)  # not a regular file: refused, with its path, when read
         else:
             raise ManifestError([Problem(Location(file=p), "no-such-path", "no such file or directory")])
     return files, roots
@@ -87,24 +171,35 @@ def read_values(values_files: Sequence[str], sets: Sequence[str]) -> dict[str, A
 
 
 def _read_values_file(path: Path) -> dict[str, Any]:
+    """A values file: one YAML mapping, with the manifests' checks (keys written twice,
+    syntax, encoding), each problem naming the file."""
+    file = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = _read_problem(file, exc)
+        if problem.rule == "read":
+            problem = Problem(problem.location, "values-file", problem.message)
+        raise ManifestError([problem]) from exc
+    docs, problems = manifests_mod.parse_documents(text, file)
+    if problems:
+        raise ManifestError(problems)
+    if len(docs) > 1:
         raise ManifestError(
-            [Problem(Location(file=str(path)), "values-file", exc.strerror or str(exc))]
-        ) from exc
-    try:
-        data = manifests_mod.safe_load(text)  # YAML 1.2, as manifests
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ManifestError(
-            [Problem(Location(file=str(path), line=line), "yaml-syntax", str(exc.problem or exc))]
-        ) from exc
+            [
+                Problem(
+                    Location(file=file, line=docs[1][2]),
+                    "values-file",
+                    f"a values file is one YAML document; this one has {len(docs)}",
+                )
+            ]
+        )
+    data = docs[0][0] if docs else None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ManifestError(
-            [Problem(Location(file=str(path), line=1), "values-file", "values are a YAML mapping")]
+            [Problem(Location(file=file, line=docs[0][2]), "values-file", "values are a YAML mapping")]
         )
     return data
 
@@ -117,8 +212,9 @@ def parse_set(item: str) -> dict[str, Any]:
             [Problem(Location(file="--set"), "set-syntax", f"expected key.path=value, got {item!r}")]
         )
     try:
-        value = manifests_mod.safe_load(raw) if raw else ""
-    except yaml.YAMLError:
+        value = manifests_mod.safe_load(raw) if raw else ""  # YAML 1.2, as manifests
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
+        # Not YAML (or a scalar PyYAML cannot build: a 5,000-digit number): the text as given.
         value = raw
     out: dict[str, Any] = {}
     cur = out
@@ -165,7 +261,7 @@ class Sources(Mapping[str, str]):
         for cand in candidates:
             real = os.path.realpath(cand)
             inside = any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self._real_roots)
-            if inside and os.path.isfile(real):
+            if inside and os.path.isfile(real):  # isfile: regular files only (no FIFO, no device)
                 return cand
         return None
 
@@ -182,7 +278,7 @@ class Sources(Mapping[str, str]):
         path = self._resolve(name)
         if path is None:
             raise KeyError(name)
-        text = path.read_text(encoding="utf-8")  # a UnicodeDecodeError surfaces as a template-error
+        text = read_text(path)  # a UnicodeDecodeError or OSError surfaces as a template-error
         self._cache[name] = text
         self._display[name] = path.as_posix()
         return text
@@ -205,11 +301,9 @@ class Sources(Mapping[str, str]):
 
 def _read_manifest(f: Path) -> tuple[str | None, Problem | None]:
     try:
-        return f.read_text(encoding="utf-8"), None
-    except UnicodeDecodeError as exc:
-        return None, Problem(Location(file=f.as_posix()), "encoding", f"not UTF-8 text: {exc.reason}")
-    except OSError as exc:
-        return None, Problem(Location(file=f.as_posix()), "read", exc.strerror or str(exc))
+        return read_text(f), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, _read_problem(f.as_posix(), exc)
 
 
 def load(
@@ -252,6 +346,7 @@ class RenderedSet:
 
     rendered: list[templates.Rendered]
     problems: list[Problem]
+    paths: tuple[str, ...] = ()  # as the user gave them, for the "no manifests" error
 
 
 def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequence[str] = ()) -> RenderedSet:
@@ -263,6 +358,7 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
     sources = Sources(roots)
     display = sources.display
     env = templates.make_environment(sources)
+    limits = templates.Limits(clock=time.monotonic)
     rendered: list[templates.Rendered] = []
     problems: list[Problem] = []
     for f in files:
@@ -277,7 +373,7 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
             own = f.with_name(f.name[: -len(TEMPLATE_SUFFIX)] + ".values.yaml")
             try:
                 tvalues = deep_merge(_read_values_file(own), values) if own.exists() else values
-                text = templates.render_template(env, name, tvalues, display)
+                text = templates.render_template(env, name, tvalues, display, limits)
             except ManifestError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -285,11 +381,25 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
             rendered.append(templates.Rendered(file=name, text=text, template=True, source_map=smap))
         else:
             rendered.append(templates.Rendered(file=name, text=text, template=False))
-    return RenderedSet(rendered, problems)
+    return RenderedSet(rendered, problems, tuple(paths))
 
 
-def parse(rs: RenderedSet, *, validate: bool = True) -> LoadedManifests:
-    """Steps 2-3: parse and validate rendered manifests; raise ManifestError with all problems."""
+def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = None) -> LoadedManifests:
+    """Steps 2-3: parse and validate rendered manifests; raise ManifestError with all problems.
+
+    An empty set is an error (see the module docstring); ``allow_empty`` (default: the
+    ``ALLOW_EMPTY`` context variable) accepts manifest files that render to no campaign."""
+    if not rs.rendered and not rs.problems:
+        where = ", ".join(rs.paths) or "<no path>"
+        raise ManifestError(
+            [
+                Problem(
+                    Location(file=where),
+                    "no-manifests",
+                    "no manifest files (*.yaml, *.yml, *.yaml.j2) here; check the path",
+                )
+            ]
+        )
     problems = list(rs.problems)
     loaded: list[Manifest] = []
     for r in rs.rendered:
@@ -302,6 +412,16 @@ def parse(rs: RenderedSet, *, validate: bool = True) -> LoadedManifests:
         problems.extend(ps)
     if validate:
         problems.extend(rules.check(loaded))
+    if not loaded and not problems and not (ALLOW_EMPTY.get() if allow_empty is None else allow_empty):
+        where = ", ".join(rs.paths) or "<no path>"
+        problems.append(
+            Problem(
+                Location(file=where),
+                "no-manifests",
+                f"the {len(rs.rendered)} manifest file(s) here hold no campaign; if a template may "
+                "render nothing, say so with --allow-empty",
+            )
+        )
     if problems:
         problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))
         raise ManifestError(problems)
@@ -347,13 +467,75 @@ def digest(rendered: Iterable[templates.Rendered]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
+def write_text_atomic(path: str | Path, text: str, *, mode: int | None = None) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file.
+    ``mode`` (e.g. 0o600) is set on the file before any byte is written."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(tmp, flags, 0o666 if mode is None else mode)
+    if mode is not None:
+        os.fchmod(fd, mode)  # the temporary file may have existed with another mode
+    with open(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, p)
+
+
+def write_private(path: str | Path, text: str) -> None:
+    """``write_text_atomic`` readable by its owner only (0600): plans and reports hold
+    account data (names, budgets, ids)."""
+    write_text_atomic(path, text, mode=0o600)
+
+
+def open_private(path: str | Path, mode: str = "a") -> IO[str]:
+    """Open a text file (append by default) readable and writable by its owner only.
+
+    Created 0600; an existing file is brought to 0600 too (an older version wrote these
+    world-readable). For the apply journal and the apply log."""
+    if mode not in ("a", "w"):
+        raise ValueError(f"open_private: mode {mode!r} (use 'a' or 'w')")
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    # O_NONBLOCK: a FIFO at the path fails at once (ENXIO) instead of waiting for a reader.
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= os.O_APPEND if mode == "a" else os.O_TRUNC
+    fd = os.open(p, flags, 0o600)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(0, f"{p}: not a regular file ({_kind(st.st_mode)})")
+        if stat.S_IMODE(st.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return open(fd, mode, encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def filter_advertisers(
+    loaded: LoadedManifests, advertisers: Sequence[str], where: Sequence[str]
+) -> LoadedManifests:
+    """`--advertiser ID`: keep only those advertisers' manifests (a CI matrix shards by it).
+
+    The same as ``pipeline.filter_advertisers``, here so that ``validate`` need not import
+    the pipeline (and with it the HTTP client and the planner)."""
+    if not advertisers:
+        return loaded
+    wanted = set(advertisers)
+    kept = [m for m in loaded.manifests if m.campaign.advertiser_id in wanted]
+    if not kept:
+        raise ManifestError(
+            [
+                Problem(
+                    Location(file=", ".join(where)),
+                    "advertiser",
+                    f"no manifest for advertiser(s) {', '.join(advertisers)}",
+                )
+            ]
+        )
+    return replace(loaded, manifests=kept)

@@ -23,10 +23,26 @@ and macros are instrumented too, so their lines point into their own files.
 The map is used only if the instrumented output, markers removed, equals the
 real output byte for byte; otherwise (a template that inspects its own
 captured text, say) no template line is given rather than a wrong one.
+
+Bounds. A template is code from a pull request, so rendering is bounded inside
+the sandbox, with no watchdog thread: the operators that can build huge values
+(``*``, ``**``, ``%``, ``+``) are intercepted and refuse a result over the
+limits *before* computing it; every filter, method call and ``str.format`` is
+checked the same way (arguments that set a size, such as ``center(width)``,
+before the call; the result after); every ``{% for %}`` iterable (and a
+recursive ``loop(...)``) is wrapped so that iterations are counted; every
+``{{ ... }}`` and ``~`` is checked and the text a render produces is counted,
+literal text included. Each check also looks at the clock, so a render that
+runs past ``max_seconds`` stops at its next step; between steps only one
+bounded operation runs. The clock is the caller's (``Limits.clock``; core reads
+none): ``adapters.files`` passes ``time.monotonic``. Going over a limit is a ``template-limit`` problem
+naming the template file and line (see ``Limits``).
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import posixpath
 import re
 import sys
@@ -86,6 +102,348 @@ class Rendered:
     source_map: SourceMap | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one render may do. Generous for real manifests (``bench/scale.yaml.j2`` at
+    1000x10x5, 50,000 ads, renders about 30 MB in about 300,000 iterations), small
+    enough that a hostile template stops in seconds with bounded memory."""
+
+    max_value_chars: int = 10_000_000  # one string, or the items of one list, built while rendering
+    max_output_chars: int = 100_000_000  # all the text one render produces (literal text included)
+    max_iterations: int = 2_000_000  # loop iterations, over all loops of one render
+    max_int_bits: int = 16_384  # about 4,900 digits; Python refuses to print more than 4,300
+    max_seconds: float = 60.0
+    # The clock for max_seconds (seconds, monotonic), given by the caller; None: no time limit.
+    clock: Callable[[], float] | None = field(default=None, compare=False)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _no_clock() -> float:
+    return 0.0
+
+
+class RenderLimitError(jinja2.TemplateError):
+    """A render went over one of its ``Limits``."""
+
+
+class _Budget:
+    """The running count of one render against its limits."""
+
+    __slots__ = ("chars", "clock", "deadline", "iterations", "limits")
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.iterations = 0
+        self.chars = 0
+        self.clock = limits.clock or _no_clock
+        self.deadline = self.clock() + limits.max_seconds
+
+    def tick(self) -> None:
+        if self.clock() > self.deadline:
+            raise RenderLimitError(f"rendering took longer than {self.limits.max_seconds:g} s")
+
+    def iterate(self, n: int = 1) -> None:
+        self.iterations += n
+        if self.iterations > self.limits.max_iterations:
+            raise RenderLimitError(f"more than {self.limits.max_iterations:,} loop iterations in one render")
+        self.tick()
+
+    def charge(self, n: int) -> None:
+        self.chars += n
+        if self.chars > self.limits.max_output_chars:
+            raise RenderLimitError(
+                f"the template produces more than {self.limits.max_output_chars:,} characters of text"
+            )
+
+    def want_chars(self, n: int, what: str = "a string") -> None:
+        """Refuse, before building it, a string of ``n`` characters."""
+        if n > self.limits.max_value_chars:
+            raise RenderLimitError(
+                f"{what} of {n:,} characters, over the limit of {self.limits.max_value_chars:,}"
+            )
+
+    def want_items(self, n: int) -> None:
+        if n > self.limits.max_value_chars:
+            raise RenderLimitError(
+                f"a list of {n:,} items, over the limit of {self.limits.max_value_chars:,}"
+            )
+
+    def want_bits(self, bits: float) -> None:
+        if bits > self.limits.max_int_bits:
+            raise RenderLimitError(
+                f"a number of about {int(bits * 0.30103):,} digits, over the limit of "
+                f"{int(self.limits.max_int_bits * 0.30103):,}"
+            )
+
+    def value(self, v: Any) -> Any:
+        """Check a value built while rendering (after the fact: the operations that could
+        build a huge one are refused before they run); strings are counted as produced."""
+        if self.clock() > self.deadline:
+            self.tick()
+        if type(v) is str:
+            n = len(v)
+            if n > self.limits.max_value_chars:
+                self.want_chars(n)
+            self.chars += n
+            if self.chars > self.limits.max_output_chars:
+                self.charge(0)
+        elif type(v) is int:
+            if v.bit_length() > self.limits.max_int_bits:
+                self.want_bits(v.bit_length())
+        elif type(v) is float:
+            pass
+        elif isinstance(v, str):
+            self.want_chars(len(v))
+            self.charge(len(v))
+        elif isinstance(v, (list, tuple, dict, set, frozenset)):
+            self.want_items(len(v))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            self.want_bits(v.bit_length())
+        return v
+
+
+def _str_chars(seq: Any) -> int:
+    """The characters of the strings directly in a list (what joining or printing it costs)."""
+    return sum(len(x) for x in seq if isinstance(x, str)) if isinstance(seq, (list, tuple)) else 0
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _printed_chars(value: Any, cap: int) -> int:
+    """About how many characters ``str(value)`` of a container is, counted without building
+    it: nested lists repeat the same big string by reference (``[[s] * 10] * 10`` is 100
+    copies once printed). The walk stops as soon as the count passes ``cap``."""
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            total += len(v) + 2
+        elif isinstance(v, dict):
+            total += 2 + 4 * len(v)
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, _CONTAINERS):
+            total += 2 + 2 * len(v)
+            stack.extend(v)
+        elif isinstance(v, int):
+            total += v.bit_length() // 3 + 1
+        else:
+            total += 8
+        if total > cap:
+            break
+    return total
+
+
+def _check_printed(budget: _Budget, value: Any) -> None:
+    if isinstance(value, _CONTAINERS):
+        cap = budget.limits.max_value_chars
+        budget.want_chars(_printed_chars(value, cap), "a list or mapping, printed,")
+
+
+# Filters that do not turn their value into text: no need to size a container given to them
+# (sizing it on each call would cost a walk of the whole list, in loops).
+_NON_TEXT_FILTERS = frozenset(
+    [
+        "abs",
+        "attr",
+        "batch",
+        "count",
+        "d",
+        "default",
+        "dictsort",
+        "first",
+        "float",
+        "groupby",
+        "int",
+        "items",
+        "last",
+        "length",
+        "list",
+        "map",
+        "max",
+        "min",
+        "random",
+        "reject",
+        "rejectattr",
+        "reverse",
+        "round",
+        "select",
+        "selectattr",
+        "slice",
+        "sort",
+        "sum",
+        "unique",
+    ]
+)
+
+
+# printf-style conversions: %[(key)][flags][width][.precision]type; a width or precision
+# is where a tiny template asks for a huge string ('%999999999d').
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
+# str.format fields: a width or precision in a format spec, or a nested {} one.
+_FORMAT_SPEC = re.compile(r"\{[^{}]*:([^{}]*)")
+
+
+def _numbers_in(args: Any) -> list[int]:
+    if isinstance(args, Mapping):
+        args = list(args.values())
+    elif not isinstance(args, (list, tuple)):
+        args = [args]
+    return [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _printf_fields(fmt: str) -> tuple[int, bool]:
+    """(the largest width or precision written in a printf format, whether one is ``*``)."""
+    widest, star = 0, False
+    for m in _PRINTF.finditer(fmt):
+        for g in m.groups():
+            if g == "*":
+                star = True
+            elif g:
+                widest = max(widest, int(g))
+    return widest, star
+
+
+def _check_printf(budget: _Budget, fmt: str, args: Any) -> None:
+    if "%" not in fmt:
+        return
+    widest, star = _printf_fields(fmt) if len(fmt) <= 256 else _printf_fields.__wrapped__(fmt)
+    if widest:
+        budget.want_chars(widest, "a formatted field")
+    if star:
+        for n in _numbers_in(args):
+            budget.want_chars(abs(n), "a formatted field")
+
+
+def _check_format(budget: _Budget, fmt: str, args: Any, kwargs: Any) -> None:
+    nested = False
+    for m in _FORMAT_SPEC.finditer(fmt):
+        spec = m.group(1)
+        for digits in re.findall(r"\d+", spec):
+            budget.want_chars(int(digits), "a formatted field")
+        nested = nested or "{" in fmt[m.end() : m.end() + 1] or spec.endswith("{")
+    if nested or "{:{" in fmt or ":{" in fmt:
+        for n in [*_numbers_in(args), *_numbers_in(kwargs)]:
+            budget.want_chars(abs(n), "a formatted field")
+
+
+def _int_bits(n: int) -> int:
+    return max(abs(n).bit_length(), 1)
+
+
+def _check_binop(budget: _Budget, op: str, a: Any, b: Any) -> None:
+    """Refuse, before computing it, an operation whose result would be over the limits."""
+    num = (int, float)
+    if op == "**":
+        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
+            budget.want_bits(b * math.log2(abs(a)))
+    elif op == "*":
+        if isinstance(a, int) and isinstance(b, int):
+            budget.want_bits(_int_bits(a) + _int_bits(b))
+        elif isinstance(b, int) and isinstance(a, (str, list, tuple)):
+            _check_repeat(budget, a, b)
+        elif isinstance(a, int) and isinstance(b, (str, list, tuple)):
+            _check_repeat(budget, b, a)
+    elif op == "+":
+        if isinstance(a, str) and isinstance(b, str):
+            budget.want_chars(len(a) + len(b))
+        elif isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            budget.want_items(len(a) + len(b))
+    elif op == "%" and isinstance(a, str) and not isinstance(b, num):
+        _check_printf(budget, a, b)
+    elif op == "%" and isinstance(a, str):
+        _check_printf(budget, a, (b,))
+
+
+def _check_repeat(budget: _Budget, seq: str | list[Any] | tuple[Any, ...], n: int) -> None:
+    if n <= 0:
+        return
+    if isinstance(seq, str):
+        budget.want_chars(len(seq) * n)
+    else:
+        budget.want_items(len(seq) * n)
+        budget.want_chars(_str_chars(seq) * n, "a list with strings")
+
+
+def _check_str_method(budget: _Budget, s: str, name: str, args: tuple[Any, ...], kwargs: Any) -> None:
+    if name in ("center", "ljust", "rjust", "zfill"):
+        width = args[0] if args else kwargs.get("width", 0)
+        if isinstance(width, int):
+            budget.want_chars(width)
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(size, int):
+            budget.want_chars(len(s) + s.count("\t") * max(size, 0))
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        _check_replace(budget, s, args[0], args[1])
+    elif name == "join" and args:
+        items = args[0]
+        if isinstance(items, (list, tuple)):
+            budget.want_chars(_str_chars(items) + len(s) * max(len(items) - 1, 0))
+            _check_printed(budget, items)
+
+
+def _check_replace(budget: _Budget, s: str, old: str, new: str) -> None:
+    hits = s.count(old) if old else len(s) + 1
+    budget.want_chars(len(s) + hits * max(len(new) - len(old), 0))
+
+
+def _precheck_filter(budget: _Budget, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """Filter arguments that set the size of the result (``args[0]`` is the value)."""
+    value = args[0] if args else None
+    rest = args[1:]
+
+    def arg(i: int, key: str, default: Any) -> Any:
+        return rest[i] if len(rest) > i else kwargs.get(key, default)
+
+    if name == "center":
+        width = arg(0, "width", 80)
+        if isinstance(width, int):
+            budget.want_chars(width)
+    elif name == "indent":
+        width = arg(0, "width", 4)
+        per_line = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+        text = str(value) if isinstance(value, str) else ""
+        budget.want_chars(len(text) + (text.count("\n") + 1) * max(per_line, 0))
+    elif name == "replace":
+        old, new = arg(0, "old", ""), arg(1, "new", "")
+        if isinstance(value, str) and isinstance(old, str) and isinstance(new, str):
+            _check_replace(budget, value, old, new)
+    elif name in ("batch", "slice"):
+        n = arg(0, "linecount" if name == "batch" else "slices", 1)
+        if isinstance(n, int):
+            budget.want_items(n)
+    elif name == "format" and isinstance(value, str):
+        _check_printf(budget, value, rest or dict(kwargs))
+    elif name == "join" and isinstance(value, (list, tuple)):
+        sep = arg(0, "d", "")
+        budget.want_chars(
+            _str_chars(value) + (len(sep) if isinstance(sep, str) else 0) * max(len(value) - 1, 0)
+        )
+
+
+def _bounded_filter(env: _Environment, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    skip = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0
+    check_value = name not in _NON_TEXT_FILTERS
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        budget = env.budget
+        budget.tick()
+        _precheck_filter(budget, name, args[skip:], kwargs)
+        if check_value and len(args) > skip:
+            _check_printed(budget, args[skip])
+        out = fn(*args, **kwargs)
+        return budget.value(out)
+
+    return wrapper
+
+
 class _Loader(jinja2.BaseLoader):
     """A dict of files. The file name doubles as Jinja's ``filename`` so that compiled
     templates and tracebacks carry it."""
@@ -105,6 +463,67 @@ class _Loader(jinja2.BaseLoader):
 
 
 class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The sandbox, with the bounds of the module docstring."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.limits = DEFAULT_LIMITS
+        self.budget = _Budget(self.limits)
+        # lipsum(n) writes n paragraphs: nothing a manifest needs, and a size it cannot bound.
+        self.globals.pop("lipsum", None)
+        self.filters = {name: _bounded_filter(self, name, fn) for name, fn in self.filters.items()}
+        self.filters[_ITER] = _bounded_iter
+        self.filters[_VALUE] = _bounded_value
+        self.filters[_CHARGE] = _charge
+
+    def start(self, limits: Limits | None = None) -> None:
+        """A new render: a fresh budget."""
+        if limits is not None:
+            self.limits = limits
+        self.budget = _Budget(self.limits)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        budget = self.budget
+        if operator == "%" and type(left) is str:  # the common '%04d' % n: cheap, cached check
+            _check_printf(budget, left, right if isinstance(right, (tuple, Mapping)) else (right,))
+            if not isinstance(right, (int, float, str)):
+                _check_printed(budget, right)
+        else:
+            _check_binop(budget, operator, left, right)
+        return budget.value(self.binop_table[operator](left, right))
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = __self.budget
+        budget.tick()
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            _check_str_method(budget, owner, getattr(__obj, "__name__", ""), args, kwargs)
+        out = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(__obj, jinja2.runtime.Macro) and type(out) is str:
+            # A macro's text was counted piece by piece as its body printed it: size it only.
+            budget.want_chars(len(out))
+            return out
+        return budget.value(out)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        fmt: str = value.__self__
+        budget_of = self
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            _check_format(budget_of.budget, fmt, args, kwargs)
+            _check_printed(budget_of.budget, [args, kwargs])
+            return wrapped(*args, **kwargs)
+
+        return functools.update_wrapper(checked, value)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _bound_tree(super()._parse(source, name, filename))
+
     def join_path(self, template: str, parent: str) -> str:
         here = posixpath.dirname(parent)
         if template.startswith(("./", "../")):
@@ -114,6 +533,94 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if isinstance(loader, _Loader) and beside in loader.files:
             return beside
         return template
+
+
+_ITER, _VALUE, _CHARGE = "_smartplus_iter", "_smartplus_value", "_smartplus_charge"
+
+
+@jinja2.pass_context
+def _bounded_iter(context: jinja2.runtime.Context, iterable: Any) -> Any:
+    budget = context.environment.budget  # type: ignore[attr-defined]
+    if isinstance(iterable, jinja2.Undefined):
+        return iterable  # iterating it raises the usual "undefined" error
+    if isinstance(iterable, (list, tuple, range, dict, str)) and len(iterable) == 0:
+        return iterable
+
+    def counted() -> Any:
+        for item in iterable:
+            budget.iterate()
+            yield item
+
+    if isinstance(iterable, (list, tuple, range, str)):
+        # keep len() for loop.length/revindex without walking the items first
+        return _Counted(iterable, budget)
+    return counted()
+
+
+class _Counted:
+    """A sized iterable whose iteration is counted against the render's budget."""
+
+    __slots__ = ("_budget", "_seq")
+
+    def __init__(self, seq: Any, budget: _Budget) -> None:
+        self._seq = seq
+        self._budget = budget
+
+    def __len__(self) -> int:
+        return len(self._seq)
+
+    def __iter__(self) -> Any:
+        iterate = self._budget.iterate
+        for item in self._seq:
+            iterate()
+            yield item
+
+
+@jinja2.pass_context
+def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
+    budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
+    if type(value) is str:
+        return budget.value(value)
+    _check_printed(budget, value)  # printed or concatenated: str() of it is built next
+    return budget.value(value)
+
+
+@jinja2.pass_context
+def _charge(context: jinja2.runtime.Context, value: Any, n: int) -> Any:
+    budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
+    budget.charge(n)
+    budget.tick()
+    return value
+
+
+def _wrap(node: nodes.Expr, name: str, *args: nodes.Expr) -> nodes.Filter:
+    return nodes.Filter(node, name, list(args), [], None, None, lineno=node.lineno)
+
+
+def _bound_tree(tree: nodes.Template) -> nodes.Template:
+    """Wrap the places of a parsed template where work or text can grow (see the module docstring)."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = _wrap(loop.iter, _ITER)  # type: ignore[arg-type]  # For.iter is an Expr
+        if loop.recursive:
+            for call in loop.find_all(nodes.Call):
+                if isinstance(call.node, nodes.Name) and call.node.name == "loop" and call.args:
+                    call.args[0] = _wrap(call.args[0], _ITER)
+    for concat in list(tree.find_all(nodes.Concat)):
+        concat.nodes = [_wrap(n, _VALUE) for n in concat.nodes]
+    for output in tree.find_all(nodes.Output):
+        literal = 0
+        children: list[nodes.Expr] = []
+        for child in output.nodes:
+            if isinstance(child, nodes.TemplateData):
+                literal += len(child.data)
+                children.append(child)
+            else:
+                children.append(_wrap(child, _VALUE))
+        if literal:
+            empty = nodes.Const("", lineno=output.lineno)
+            children.insert(0, _wrap(empty, _CHARGE, nodes.Const(literal, lineno=output.lineno)))
+        output.nodes = children
+    return tree
 
 
 class _MarkingEnvironment(_Environment):
@@ -143,7 +650,9 @@ class _MarkingEnvironment(_Environment):
         for output in tree.find_all(nodes.Output):
             children: list[nodes.Expr] = []
             for child in output.nodes:
-                if not isinstance(child, nodes.TemplateData):
+                if isinstance(child, nodes.Filter) and child.name == _CHARGE:
+                    pass  # prints nothing: no marker
+                elif not isinstance(child, nodes.TemplateData):
                     children.append(nodes.TemplateData(self.mark(tname, child.lineno), lineno=child.lineno))
                 children.append(child)
             output.nodes = children
@@ -168,8 +677,8 @@ def make_environment(files: Mapping[str, str]) -> jinja2.Environment:
 
 
 def _add_filters(env: jinja2.Environment) -> None:
-    env.filters["to_yaml"] = _to_yaml
-    env.filters["quote"] = _quote
+    for name, fn in (("to_yaml", _to_yaml), ("quote", _quote)):
+        env.filters[name] = _bounded_filter(env, name, fn) if isinstance(env, _Environment) else fn
 
 
 def _to_yaml(value: Any) -> str:
@@ -191,10 +700,30 @@ def render_template(
     name: str,
     values: Mapping[str, Any],
     display: Callable[[str], str] = lambda n: n,
+    limits: Limits | None = None,
 ) -> str:
-    """Render one template; errors carry the template file (as ``display`` names it) and line."""
+    """Render one template within ``limits``; errors carry the template file (as ``display``
+    names it) and line."""
+    if isinstance(env, _Environment):
+        env.start(limits)
     try:
         return env.get_template(name).render(**values)
+    except RenderLimitError as exc:
+        tfile, tline = _template_frame(exc, env)
+        raise ManifestError(
+            [Problem(Location(file=display(tfile or name), line=tline), "template-limit", str(exc))]
+        ) from exc
+    except MemoryError as exc:
+        tfile, tline = _template_frame(exc, env)
+        raise ManifestError(
+            [
+                Problem(
+                    Location(file=display(tfile or name), line=tline),
+                    "template-limit",
+                    "out of memory while rendering",
+                )
+            ]
+        ) from exc
     except jinja2.TemplateSyntaxError as exc:
         file = exc.filename or exc.name or name
         raise ManifestError(
@@ -240,7 +769,7 @@ def render_template(
                 Problem(
                     Location(file=display(name)),
                     "template-error",
-                    "recursion too deep (a template including itself?)",
+                    "recursion too deep (a macro or template that calls or includes itself, or nesting too deep)",
                 )
             ]
         ) from exc
