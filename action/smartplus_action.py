@@ -245,8 +245,8 @@ def run_plan(
             1,
             failure_comment(
                 PLAN_MARKER,
-                "smartplus plan: the templates do not render",
-                "`smartplus render` failed:",
+                "smartplus plan: errors in the manifests",
+                "`smartplus render` found:",
                 r,
                 again,
             ),
@@ -259,7 +259,7 @@ def run_plan(
             1,
             failure_comment(
                 PLAN_MARKER,
-                "smartplus plan: the manifests are not valid",
+                "smartplus plan: errors in the manifests",
                 "`smartplus validate` found:",
                 v,
                 again,

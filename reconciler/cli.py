@@ -180,7 +180,7 @@ def plan(
     print_plan(console, the_plan, fmt)
     if out:
         files.write_text_atomic(out, json.dumps(the_plan.to_json(), indent=2) + "\n")
-        console.err(f"Saved the plan to {out}. Review it, then: smartplus apply {out}")
+        console.err(explain.next_step(the_plan, out))
     if the_plan.blocked:
         return EXIT_BLOCKED
     if detailed_exitcode and the_plan.has_changes:

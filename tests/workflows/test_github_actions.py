@@ -10,6 +10,7 @@ that is new and drift that is known.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -89,7 +90,7 @@ class World:
         return self.root / "checkout"
 
     def sha(self) -> str:
-        return f"{next(self.shas):040x}"
+        return hashlib.sha1(str(next(self.shas)).encode()).hexdigest()
 
     def tiktok(self, path: str, body: dict[str, Any] | None = None) -> Any:
         url = self.api + path
@@ -101,7 +102,7 @@ class World:
         return data["data"]
 
     def campaign(self) -> dict[str, Any]:
-        data = self.tiktok('smart_plus/campaign/get/?advertiser_id="7000000000000000001"')
+        data = self.tiktok('smart_plus/campaign/get/?advertiser_id=7000000000000000001')
         return dict(data["list"][0])
 
     def set_budget(self, budget: int) -> None:
@@ -119,11 +120,13 @@ class World:
         github_token: str = WRITE_TOKEN,
         run: dict[str, Any] | None = None,
     ) -> RunResult:
+        if run is None:  # every run is recorded on the fake GitHub, with the path GitHub would give it
+            run = self.gh.add_run(head_sha=sha, path=f".github/workflows/smartplus-{workflow}", event=event_name)
         temp = self.root / f"runner-temp-{len(self.results)}"
         temp.mkdir()
         event_path = temp / "event.json"
         event_path.write_text(json.dumps(payload))
-        run_id = str(run["id"] if run else 9000 + len(self.results))
+        run_id = str(run["id"])
         github = {
             "event_name": event_name,
             "event": payload,
@@ -157,7 +160,6 @@ class World:
         }
 
         def upload(name: str, files: dict[str, bytes]) -> None:
-            assert run is not None, "only plan runs are registered to upload here"
             self.gh.add_artifact(run, name, zip_bytes(files))
 
         runner = Runner(
@@ -171,8 +173,7 @@ class World:
         result = runner.run_workflow(WORKFLOWS / workflow)
         result.summary = (temp / "summary.md").read_text() if (temp / "summary.md").exists() else ""  # type: ignore[attr-defined]
         check_secrets_stay_in_their_steps(runner)
-        if run is not None:
-            run["conclusion"] = result.conclusion
+        run["conclusion"] = result.conclusion
         self.results.append(result)
         return result
 
@@ -284,10 +285,12 @@ def test_merge_applies_the_reviewed_plan_then_a_blocked_plan_fails_after_comment
     assert r.step("smartplus").outputs["exitcode"] == "3"
     body = world.comment(2)
     assert "learning-phase" in body and "| blocked |" in body
-    assert "`--override learning-phase" in body  # an override is a code span, ready to copy
+    # The override is a code span, ready to copy.
+    assert """`--override 'learning-phase:campaign["Spring Sale US"]'`""" in body
     assert body.index("learning-phase") < 4000
     assert "::error::The plan has changes that guardrails block" in r.log
-    assert len(world.gh.artifacts) == 1  # no reviewed plan is kept from a blocked plan
+    plans = [a for a in world.gh.artifacts if a["name"].startswith("smartplus-plan-")]
+    assert len(plans) == 1  # no reviewed plan is kept from a blocked plan
 
 
 def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) -> None:
@@ -296,7 +299,8 @@ def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) 
     r = world.plan_pr(1, world.sha())
     assert r.conclusion == "failure"
     body = world.comment(1)
-    assert "the manifests are not valid" in body and "broken.yaml:" in body and "Traceback" not in body
+    assert "errors in the manifests" in body and "Traceback" not in body
+    assert "broken.yaml:3: objective_type: enum: 'TRAFFIC' is not one of" in body
     assert not world.gh.artifacts
 
     broken.write_text("campaign_name: {{ unclosed\n")
@@ -304,7 +308,7 @@ def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) 
     r = world.plan_pr(1, world.sha())
     assert r.conclusion == "failure"
     body = world.comment(1)  # still one comment
-    assert "do not render" in body and "broken.yaml.j2" in body
+    assert "errors in the manifests" in body and "`smartplus render` found" in body and "broken.yaml.j2:1" in body
 
     broken.with_suffix(".yaml.j2").unlink()
     assert world.plan_pr(1, world.sha()).conclusion == "success"
