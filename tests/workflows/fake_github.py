@@ -37,7 +37,9 @@ class FakeGitHub:
 
     # ---- what a test sets up ------------------------------------------------------------------
 
-    def add_pull(self, number: int, head_sha: str, *, fork: str | None = None, user: str = "alice") -> dict[str, Any]:
+    def add_pull(
+        self, number: int, head_sha: str, *, fork: str | None = None, user: str = "alice"
+    ) -> dict[str, Any]:
         pr = {
             "number": number,
             "head": {"sha": head_sha, "ref": f"branch-{number}", "repo": {"full_name": fork or self.repo}},
@@ -52,8 +54,15 @@ class FakeGitHub:
         self.pulls[number]["merged_at"] = "2026-12-01T08:00:00Z"
         self.commit_pulls.setdefault(merge_sha, []).append(number)
 
-    def add_run(self, *, head_sha: str, head_repo: str | None = None, path: str = ".github/workflows/smartplus-plan.yml",
-                event: str = "pull_request", conclusion: str = "success") -> dict[str, Any]:
+    def add_run(
+        self,
+        *,
+        head_sha: str,
+        head_repo: str | None = None,
+        path: str = ".github/workflows/smartplus-plan.yml",
+        event: str = "pull_request",
+        conclusion: str = "success",
+    ) -> dict[str, Any]:
         run = {
             "id": next(self.ids),
             "path": path,
@@ -69,7 +78,9 @@ class FakeGitHub:
         self.runs.append(run)
         return run
 
-    def add_artifact(self, run: dict[str, Any], name: str, zipped: bytes, *, head_sha: str | None = None) -> None:
+    def add_artifact(
+        self, run: dict[str, Any], name: str, zipped: bytes, *, head_sha: str | None = None
+    ) -> None:
         aid = next(self.ids)
         self.artifacts.append(
             {
@@ -116,7 +127,8 @@ class FakeGitHub:
                 r
                 for r in self.runs
                 if r["path"].rsplit("/", 1)[-1] == file or r.get("listed_under") == file
-                if ("head_sha" not in q or r["head_sha"] == q["head_sha"]) and ("event" not in q or r["event"] == q["event"])
+                if ("head_sha" not in q or r["head_sha"] == q["head_sha"])
+                and ("event" not in q or r["event"] == q["event"])
             ]
             return JSONResponse({"total_count": len(found), "workflow_runs": page(request, found)})
 
@@ -125,7 +137,11 @@ class FakeGitHub:
                 return denied
             rid = int(request.path_params["run"])
             name = request.query_params.get("name")
-            found = [a for a in self.artifacts if a["workflow_run"]["id"] == rid and (name is None or a["name"] == name)]
+            found = [
+                a
+                for a in self.artifacts
+                if a["workflow_run"]["id"] == rid and (name is None or a["name"] == name)
+            ]
             return JSONResponse({"total_count": len(found), "artifacts": page(request, found)})
 
         async def artifact_zip(request: Request) -> Response:
@@ -148,8 +164,12 @@ class FakeGitHub:
                 return JSONResponse(page(request, [c for c in self.comments if c["issue"] == number]))
             if (denied := auth(request, True)) is not None:
                 return denied
-            c = {"id": next(self.ids), "issue": number, "body": (await request.json())["body"],
-                 "user": {"login": "github-actions[bot]", "type": "Bot"}}
+            c = {
+                "id": next(self.ids),
+                "issue": number,
+                "body": (await request.json())["body"],
+                "user": {"login": "github-actions[bot]", "type": "Bot"},
+            }
             self.comments.append(c)
             return JSONResponse(c, 201)
 
@@ -166,15 +186,22 @@ class FakeGitHub:
                     return denied
                 q = request.query_params
                 found = [
-                    i for i in self.issues
-                    if i["state"] == q.get("state", "open") and (not q.get("labels") or q["labels"] in i["labels"])
+                    i
+                    for i in self.issues
+                    if i["state"] == q.get("state", "open")
+                    and (not q.get("labels") or q["labels"] in i["labels"])
                 ]
                 return JSONResponse(page(request, found))
             if (denied := auth(request, True)) is not None:
                 return denied
             body = await request.json()
-            issue = {"number": next(self.ids), "state": "open", "title": body["title"], "body": body["body"],
-                     "labels": list(body.get("labels", []))}
+            issue = {
+                "number": next(self.ids),
+                "state": "open",
+                "title": body["title"],
+                "body": body["body"],
+                "labels": list(body.get("labels", [])),
+            }
             self.issues.append(issue)
             return JSONResponse(issue, 201)
 

@@ -261,21 +261,21 @@ class Runner:
         wf = yaml.safe_load(path.read_text(encoding="utf-8"))
         (job,) = wf["jobs"].values()
         results: list[StepRun] = []
-        failed = False
+        failed = [False]
+
+        def status(name: str) -> bool:
+            return {"always": True, "success": not failed[0], "failure": failed[0], "cancelled": False}[name]
+
         for i, step in enumerate(job["steps"]):
             ctx = self.context(results, {})
-
-            def status(name: str) -> bool:
-                return {"always": True, "success": not failed, "failure": failed, "cancelled": False}[name]
-
             sid = step.get("id", f"step{i}")
             if not condition(step.get("if"), ctx, status):
                 results.append(StepRun(sid, step.get("name", sid), "skipped", {}, {}))
                 continue
             res = self.run_step(step, sid, ctx, status)
             results.append(res)
-            failed = failed or res.outcome == "failure"
-        return RunResult("failure" if failed else "success", results, "\n".join(self.log))
+            failed[0] = failed[0] or res.outcome == "failure"
+        return RunResult("failure" if failed[0] else "success", results, "\n".join(self.log))
 
     def context(self, steps: list[StepRun], inputs: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -283,7 +283,9 @@ class Runner:
             "secrets": self.secrets,
             "vars": self.vars,
             "inputs": inputs,
-            "steps": {s.id: {"outputs": s.outputs, "outcome": s.outcome, "conclusion": s.outcome} for s in steps},
+            "steps": {
+                s.id: {"outputs": s.outputs, "outcome": s.outcome, "conclusion": s.outcome} for s in steps
+            },
             "runner": {"temp": self.base_env["RUNNER_TEMP"], "os": "Linux"},
         }
 
@@ -321,7 +323,9 @@ class Runner:
             if key in with_:
                 inputs[key] = as_text(with_[key])
             else:
-                inputs[key] = as_text(interpolate(spec.get("default", ""), self.context([], {}), lambda _: True))
+                inputs[key] = as_text(
+                    interpolate(spec.get("default", ""), self.context([], {}), lambda _: True)
+                )
         unknown = set(with_) - set(action["inputs"])
         assert not unknown, f"inputs the action does not have: {unknown}"
         results: list[StepRun] = []
@@ -336,18 +340,25 @@ class Runner:
             if not condition(step.get("if"), ctx, status):
                 results.append(StepRun(inner, inner, "skipped", {}, {}))
                 continue
-            step_env = {**env, **{k: as_text(interpolate(v, ctx, status)) for k, v in (step.get("env") or {}).items()}}
+            step_env = {
+                **env,
+                **{k: as_text(interpolate(v, ctx, status)) for k, v in (step.get("env") or {}).items()},
+            }
             if inner == "install":
                 # Not run: the venv has this checkout installed; the wheel script installs it for real.
-                assert 'pip install' in step["run"] and '"$GITHUB_ACTION_PATH"' in step["run"]
+                assert "pip install" in step["run"] and '"$GITHUB_ACTION_PATH"' in step["run"]
                 results.append(StepRun(inner, str(step.get("name")), "success", {}, step_env))
                 continue
             assert step.get("shell") == "bash"
-            res = self.shell(inner, str(step.get("name")), str(step["run"]), step_env, {"GITHUB_ACTION_PATH": str(ROOT)})
+            res = self.shell(
+                inner, str(step.get("name")), str(step["run"]), step_env, {"GITHUB_ACTION_PATH": str(ROOT)}
+            )
             results.append(res)
             failed = failed or res.outcome == "failure"
         ctx = self.context(results, inputs)
-        outputs = {k: as_text(interpolate(v["value"], ctx, lambda _: True)) for k, v in action["outputs"].items()}
+        outputs = {
+            k: as_text(interpolate(v["value"], ctx, lambda _: True)) for k, v in action["outputs"].items()
+        }
         self.inner_steps = results
         return StepRun(sid, name, "failure" if failed else "success", outputs, env)
 
@@ -367,7 +378,12 @@ class Runner:
         )
         self.log.append(f"== {name} (exit {p.returncode})\n{p.stdout}{p.stderr}")
         return StepRun(
-            sid, name, "success" if p.returncode == 0 else "failure", read_outputs(out_file), env, p.stdout + p.stderr
+            sid,
+            name,
+            "success" if p.returncode == 0 else "failure",
+            read_outputs(out_file),
+            env,
+            p.stdout + p.stderr,
         )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
 import shutil
 import socket
@@ -34,7 +33,7 @@ from reconciler.emulator import BackgroundServer
 
 from ..conftest import DEMO
 from .fake_github import READ_TOKEN, WRITE_TOKEN, FakeGitHub
-from .runner import ROOT, RunResult, Runner, venv_path, zip_bytes
+from .runner import ROOT, Runner, RunResult, venv_path, zip_bytes
 
 WORKFLOWS = ROOT / "docs" / "github-actions"
 TOKEN = "demo-token"  # the emulator's seeded token, standing in for the TIKTOK_ACCESS_TOKEN secret
@@ -95,14 +94,18 @@ class World:
     def tiktok(self, path: str, body: dict[str, Any] | None = None) -> Any:
         url = self.api + path
         headers = {"Access-Token": TOKEN}
-        r = httpx.post(url, json=body, headers=headers) if body is not None else httpx.get(url, headers=headers)
+        r = (
+            httpx.post(url, json=body, headers=headers)
+            if body is not None
+            else httpx.get(url, headers=headers)
+        )
         r.raise_for_status()
         data = r.json()
         assert data["code"] == 0, data
         return data["data"]
 
     def campaign(self) -> dict[str, Any]:
-        data = self.tiktok('smart_plus/campaign/get/?advertiser_id=7000000000000000001')
+        data = self.tiktok("smart_plus/campaign/get/?advertiser_id=7000000000000000001")
         return dict(data["list"][0])
 
     def set_budget(self, budget: int) -> None:
@@ -121,7 +124,9 @@ class World:
         run: dict[str, Any] | None = None,
     ) -> RunResult:
         if run is None:  # every run is recorded on the fake GitHub, with the path GitHub would give it
-            run = self.gh.add_run(head_sha=sha, path=f".github/workflows/smartplus-{workflow}", event=event_name)
+            run = self.gh.add_run(
+                head_sha=sha, path=f".github/workflows/smartplus-{workflow}", event=event_name
+            )
         temp = self.root / f"runner-temp-{len(self.results)}"
         temp.mkdir()
         event_path = temp / "event.json"
@@ -177,11 +182,15 @@ class World:
         self.results.append(result)
         return result
 
-    def plan_pr(self, number: int, sha: str, *, fork: str | None = None, user: str = "alice", **kw: Any) -> RunResult:
+    def plan_pr(
+        self, number: int, sha: str, *, fork: str | None = None, user: str = "alice", **kw: Any
+    ) -> RunResult:
         pr = self.gh.pulls.get(number) or self.gh.add_pull(number, sha, fork=fork, user=user)
         pr["head"]["sha"] = sha
         run = self.gh.add_run(head_sha=sha, head_repo=fork)
-        return self.run("plan.yml", "pull_request", {"number": number, "pull_request": pr}, sha, run=run, **kw)
+        return self.run(
+            "plan.yml", "pull_request", {"number": number, "pull_request": pr}, sha, run=run, **kw
+        )
 
     def merge_and_apply(self, number: int) -> RunResult:
         merge_sha = self.sha()
@@ -295,7 +304,9 @@ def test_merge_applies_the_reviewed_plan_then_a_blocked_plan_fails_after_comment
 
 def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) -> None:
     broken = world.checkout / "manifests" / "broken.yaml"
-    broken.write_text('advertiser_id: "7000000000000000001"\ncampaign_name: Broken\nobjective_type: TRAFFIC\n')
+    broken.write_text(
+        'advertiser_id: "7000000000000000001"\ncampaign_name: Broken\nobjective_type: TRAFFIC\n'
+    )
     r = world.plan_pr(1, world.sha())
     assert r.conclusion == "failure"
     body = world.comment(1)
@@ -308,7 +319,11 @@ def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) 
     r = world.plan_pr(1, world.sha())
     assert r.conclusion == "failure"
     body = world.comment(1)  # still one comment
-    assert "errors in the manifests" in body and "`smartplus render` found" in body and "broken.yaml.j2:1" in body
+    assert (
+        "errors in the manifests" in body
+        and "`smartplus render` found" in body
+        and "broken.yaml.j2:1" in body
+    )
 
     broken.with_suffix(".yaml.j2").unlink()
     assert world.plan_pr(1, world.sha()).conclusion == "success"
@@ -323,7 +338,11 @@ def test_fork_without_token_validates_and_says_why_no_account_was_read(world: Wo
     assert r.step("smartplus").outputs["account-read"] == "false"
     assert not world.gh.comments and not world.gh.artifacts
     summary = r.summary  # type: ignore[attr-defined]
-    assert "no account was read" in summary and "fork (`mallory/ads`)" in summary and "Valid: 1 campaign" in summary
+    assert (
+        "no account was read" in summary
+        and "fork (`mallory/ads`)" in summary
+        and "Valid: 1 campaign" in summary
+    )
     assert "::warning::Could not write the plan comment (GitHub answered 403" in r.log
     assert not any(p.startswith("/open_api") for _, p, _ in world.gh.requests)
 
@@ -341,7 +360,9 @@ def launched_ten_days_ago(world: World) -> None:
     import datetime as dt
 
     then = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
-    r = httpx.post(world.api.split("/open_api")[0] + "/_emulator/clock", json={"now": then.strftime("%Y-%m-%d %H:%M:%S")})
+    r = httpx.post(
+        world.api.split("/open_api")[0] + "/_emulator/clock", json={"now": then.strftime("%Y-%m-%d %H:%M:%S")}
+    )
     r.raise_for_status()
 
 
@@ -364,8 +385,14 @@ def test_apply_refuses_a_stale_plan(world: World) -> None:
 
     # The same plan, merged as planned, but the campaign was edited in Ads Manager since: apply refuses.
     world.set_budget(650)
-    world.tiktok("smart_plus/campaign/update/", {"advertiser_id": "7000000000000000001",
-                                                 "campaign_id": world.campaign()["campaign_id"], "budget": 600})
+    world.tiktok(
+        "smart_plus/campaign/update/",
+        {
+            "advertiser_id": "7000000000000000001",
+            "campaign_id": world.campaign()["campaign_id"],
+            "budget": 600,
+        },
+    )
     r = world.merge_and_apply(2)
     assert r.conclusion == "failure"
     assert "stale" in world.gh.comments_on(2)[-1] and world.campaign()["budget"] == 600
@@ -383,7 +410,9 @@ def test_apply_refuses_a_foreign_artifact(world: World) -> None:
     forged = json.loads((world.checkout / "plan.json").read_text())  # any plan: the digest may even match
     world.gh.add_pull(4, head, fork="mallory/ads")
     run = world.gh.add_run(head_sha=head, head_repo="mallory/ads")
-    world.gh.add_artifact(run, f"smartplus-plan-{head}", zip_bytes({"plan.json": json.dumps(forged).encode()}))
+    world.gh.add_artifact(
+        run, f"smartplus-plan-{head}", zip_bytes({"plan.json": json.dumps(forged).encode()})
+    )
     r = world.merge_and_apply(4)
     assert r.conclusion == "failure"
     assert r.step("smartplus").outputs["exitcode"] == "1"
@@ -418,11 +447,16 @@ def test_drift_opens_one_issue_leaves_known_drift_alone_and_closes_it(world: Wor
     assert r.conclusion == "success" and not world.gh.issues
 
     cid = world.campaign()["campaign_id"]
-    world.tiktok("smart_plus/campaign/update/", {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 650})
+    world.tiktok(
+        "smart_plus/campaign/update/",
+        {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 650},
+    )
     r = nightly()
     assert r.conclusion == "success" and r.step("smartplus").outputs["exitcode"] == "2"
     (issue,) = world.gh.issues
-    assert issue["labels"] == ["smartplus-drift"] and "| changed |" in issue["body"] and "`650`" in issue["body"]
+    assert (
+        issue["labels"] == ["smartplus-drift"] and "| changed |" in issue["body"] and "`650`" in issue["body"]
+    )
     first = dict(issue)
 
     # The same drift the next night: known, so nothing is written.
@@ -431,12 +465,18 @@ def test_drift_opens_one_issue_leaves_known_drift_alone_and_closes_it(world: Wor
     assert world.gh.issues == [first] and sum(1 for m, *_ in world.gh.requests if m != "GET") == writes
 
     # New drift: the issue is updated, with a comment.
-    world.tiktok("smart_plus/campaign/update/", {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 700})
+    world.tiktok(
+        "smart_plus/campaign/update/",
+        {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 700},
+    )
     nightly()
     assert len(world.gh.issues) == 1 and "`700`" in issue["body"] and issue["body"] != first["body"]
     assert "The drift changed" in world.gh.comments_on(issue["number"])[-1]
 
     # Undone: the issue is closed.
-    world.tiktok("smart_plus/campaign/update/", {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 500})
+    world.tiktok(
+        "smart_plus/campaign/update/",
+        {"advertiser_id": "7000000000000000001", "campaign_id": cid, "budget": 500},
+    )
     nightly()
     assert issue["state"] == "closed"
