@@ -149,7 +149,7 @@ def next_step(plan: Plan, path: str) -> str:
     """What to do with a saved plan: apply it, or (blocked) what to do instead."""
     if plan.blocked:
         return (
-            f"Saved the plan to {path}. It has changes that guardrails block, so `smartplus apply` "
+            f"Saved the plan to {path}. It has changes that guardrails block, so smartplus apply "
             "would refuse it: fix the manifests, or accept the risk with the --override shown at each "
             "[BLOCKED] change, and plan again."
         )
