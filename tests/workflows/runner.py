@@ -213,6 +213,7 @@ class StepRun:
     outputs: dict[str, str]
     env: dict[str, str]
     stdout: str = ""
+    inner: dict[str, StepRun] = field(default_factory=dict)  # a composite action's steps, by id
 
 
 @dataclass
@@ -360,7 +361,8 @@ class Runner:
             k: as_text(interpolate(v["value"], ctx, lambda _: True)) for k, v in action["outputs"].items()
         }
         self.inner_steps = results
-        return StepRun(sid, name, "failure" if failed else "success", outputs, env)
+        inner = {s.id: s for s in results}
+        return StepRun(sid, name, "failure" if failed else "success", outputs, env, inner=inner)
 
     def shell(self, sid: str, name: str, script: str, env: dict[str, str], extra: dict[str, str]) -> StepRun:
         self.counter += 1

@@ -326,6 +326,14 @@ def test_bad_manifest_gets_its_located_errors_in_the_same_comment(world: World) 
     )
 
     broken.with_suffix(".yaml.j2").unlink()
+    world.set_budget(5)  # renders, but `validate` refuses it: the errors of validate, located
+    r = world.plan_pr(1, world.sha())
+    assert r.conclusion == "failure"
+    body = world.comment(1)
+    assert "`smartplus validate` found" in body
+    assert "spring-sale.yaml.j2:9: budget: min-budget: campaign budget 5 is below the minimum 50" in body
+
+    world.set_budget(500)
     assert world.plan_pr(1, world.sha()).conclusion == "success"
     assert '`campaign["Spring Sale US"]`' in world.comment(1)
 
@@ -379,6 +387,9 @@ def test_apply_refuses_a_stale_plan(world: World) -> None:
     assert r.conclusion == "failure"
     body = world.gh.comments_on(2)[-1]
     assert body.startswith(APPLY_MARKER) and "other manifests than the ones merged" in body
+    # Refused by the action before smartplus ran: the step that holds the TikTok token was skipped.
+    assert "merged tree: `sha256:" in body and "the TikTok token was not used" in body
+    assert r.step("smartplus").inner["run"].outcome == "skipped"
     assert "To re-plan" in body
     assert r.step("smartplus").outputs["exitcode"] == "1"
     assert world.campaign()["budget"] == 500  # nothing applied
