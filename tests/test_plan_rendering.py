@@ -92,7 +92,9 @@ def test_12200_creates_fit_with_every_campaign_in_the_overview(big: tuple[Plan, 
     names = [r[0] for r in overview[1:]]
     assert len(names) == 200 and names[0] == '`campaign["Scale Campaign 0001"]`'
     assert all(r[1] == "61" for r in overview[1:])  # 1 campaign + 10 ad groups + 50 ads each
-    assert sum(float(r[5].replace(",", "")) for r in overview[1:]) == pytest.approx(plan.spend_after - plan.spend_before)
+    assert sum(float(r[5].replace(",", "")) for r in overview[1:]) == pytest.approx(
+        plan.spend_after - plan.spend_before
+    )
     # Details that did not fit are cut, and every cut campaign is named.
     shown = re.findall(r"<summary>(campaign\[.*?\]):", md)
     cut = md[md.index("Details of ") :]
@@ -111,7 +113,9 @@ def test_40_campaigns_each_in_the_overview_and_status_batches_split_by_campaign(
 
     world.apply(world.plan([d]), [d])
     tpl = d / "scale.yaml.j2"
-    tpl.write_text(tpl.read_text().replace("budget: {{ budget }}", "budget: {{ budget }}\noperation_status: DISABLE"))
+    tpl.write_text(
+        tpl.read_text().replace("budget: {{ budget }}", "budget: {{ budget }}\noperation_status: DISABLE")
+    )
     plan = world.plan([d])
     assert any(len(c.targets) == 20 and c.kind == "campaign" for c in plan.changes)  # TikTok's batch size
     md = explain.markdown(plan)
