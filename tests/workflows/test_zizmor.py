@@ -41,3 +41,18 @@ def test_zizmor_offline_finds_nothing() -> None:
     assert p.returncode == 0, p.stderr
     for f in FILES:
         assert f"completed {f.relative_to(ROOT)}" in p.stderr or f"completed {f}" in p.stderr, p.stderr
+
+
+def test_the_actions_script_is_linted_and_typed() -> None:
+    """action/smartplus_action.py is outside `make lint`'s paths: checked here the same way."""
+    script = ROOT / "action" / "smartplus_action.py"
+    bin_dir = Path(sys.executable).parent
+    for argv in (
+        [bin_dir / "ruff", "check", script],
+        [bin_dir / "ruff", "format", "--check", script],
+        [bin_dir / "mypy", "--strict", "--no-incremental", script],
+    ):
+        p = subprocess.run(
+            list(map(str, argv)), capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+        )
+        assert p.returncode == 0, p.stdout + p.stderr
