@@ -107,9 +107,14 @@ def test_40_campaigns_each_in_the_overview_and_status_batches_split_by_campaign(
     world: World, tmp_path: Path
 ) -> None:
     d = scale(world, tmp_path, 40, 1, 1)
-    md = explain.markdown(world.plan([d]))
+    plan = world.plan([d])
+    md = explain.markdown(plan)
     check_comment(md)
-    assert len(table(md, "campaign")) == 41
+    rows = table(md, "campaign")[1:]
+    assert len(rows) == 40
+    # Each campaign's spend once: its budget (the enable batches hold 20 campaigns each).
+    assert [r[5] for r in rows] == ["+500.00"] * 40
+    assert plan.spend_after - plan.spend_before == pytest.approx(20_000)
 
     world.apply(world.plan([d]), [d])
     tpl = d / "scale.yaml.j2"
