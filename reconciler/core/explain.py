@@ -320,6 +320,7 @@ class Group:
     counts: dict[str, int] = field(default_factory=dict)
     blocked: int = 0
     spend: float = 0.0
+    split: bool = False  # holds a share of a status batch that spans several campaigns
 
     def tally_phrase(self) -> str:
         return counts_phrase({a: n for a, n in self.counts.items()})
@@ -353,8 +354,11 @@ def groups(plan: Plan) -> list[Group]:
                 g.counts[c.action] = g.counts.get(c.action, 0) + n
                 if c.blocked:
                     g.blocked += max(1, n)
-            # a batch's spend belongs to the campaign of its first target (it is one real change)
-            get(c.targets[0].address).spend += c.spend_delta
+                # One batch, one spend effect: each campaign gets the share of its targets (exact
+                # when the targets' budgets are equal; the total is exact either way).
+                g.spend += c.spend_delta * len(tgs) / len(c.targets)
+                if len(by) > 1 and c.spend_delta:
+                    g.split = True
         else:
             g = get(c.address)
             g.changes.append(c)
@@ -384,6 +388,12 @@ def overview_rows(gs: Sequence[Group]) -> list[str]:
             + (f" {other} |" if others else "")
             + f" {('**' + str(g.blocked) + '**') if g.blocked else 0} | {g.spend:+,.2f} |"
         )
+    if any(g.split for g in gs):
+        rows += [
+            "",
+            "_The spend of a status batch that spans several campaigns is split among them by the "
+            "number of their objects in it._",
+        ]
     return rows
 
 
@@ -486,7 +496,14 @@ def diff_lines(c: Change, targets: list[Any] | None = None) -> list[str]:
             lines.append(f"+     {path}: {after}")
     lines.extend(f"#     {clip(note, LINE - 10)}" for note in c.notes)
     if c.spend_delta:
-        lines.append(f"#     daily spend {c.spend_delta:+,.2f}")
+        if targets is not None and c.targets and len(targets) != len(c.targets):
+            share = c.spend_delta * len(targets) / len(c.targets)
+            lines.append(
+                f"#     daily spend {share:+,.2f} (its share of {c.spend_delta:+,.2f} for the batch of "
+                f"{len(c.targets)})"
+            )
+        else:
+            lines.append(f"#     daily spend {c.spend_delta:+,.2f}")
     for v in c.verdicts:
         if v.level != "ok":
             tag = "BLOCKED" if v.blocking else ("overridden" if v.overridden else v.level)
