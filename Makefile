@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv install lint test demo schemas clean bench
+.PHONY: venv install lint test demo schemas clean bench wheel-smoke
 
 venv: $(STAMP)
 install: $(STAMP)
@@ -39,9 +39,16 @@ demo: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m reconciler.core.schema > schemas/manifest.schema.json
+	@# The copy that ships in the wheel (package data), kept byte-equal by tests/test_packaging.py.
+	mkdir -p reconciler/schemas
+	cp schemas/manifest.schema.json reconciler/schemas/manifest.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/plan_scale.py
+
+# Build a wheel from a fresh clone, install it in a new venv outside the repository, run it.
+wheel-smoke:
+	$(BIN)/python bench/wheel_smoke.py
 
 clean:
 	rm -rf $(VENV) .smartplus .mypy_cache .pytest_cache .ruff_cache build *.egg-info

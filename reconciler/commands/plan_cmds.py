@@ -121,13 +121,7 @@ def plan(
     print_plan(console, the_plan, fmt)
     if out:
         files.write_private(out, plan_file_text(the_plan.to_json()))
-        if the_plan.blocked:
-            console.err(
-                f"Saved the plan to {out}, but guardrails block some of its changes: apply would refuse it. "
-                "Fix the manifests, or plan again with the --override/--replace the plan names."
-            )
-        else:
-            console.err(f"Saved the plan to {out}. Review it, then: smartplus apply {out}")
+        console.err(explain.next_step(the_plan, out))
     if the_plan.blocked:
         return EXIT_BLOCKED
     if detailed_exitcode and the_plan.has_changes:
