@@ -457,7 +457,7 @@ class LoopMachine(RuleBasedStateMachine):
 
     # ---- plan and apply ---------------------------------------------------------------------------
 
-    @rule(crash=st.one_of(st.none(), st.integers(1, 40)))
+    @rule(crash=st.one_of(st.none(), st.integers(2, 8)))
     def apply(self, crash: int | None) -> None:
         self.step()
         self.converge(crash_at=crash)
