@@ -53,6 +53,8 @@ def signature(exc: BaseException) -> str:
     first = (str(exc).strip().splitlines() or [""])[0]
     first = re.sub(r"\(request_id \w+\)", "", first)
     first = re.sub(r"\d{6,}", "N", first)
+    first = re.sub(r"'\d{4}'", "'…'", first)  # change ids
+    first = re.sub(r"\[('…'(, )?)*\]", "[…]", first)  # lists of them
     first = re.sub(r'"[^"]*"', '"…"', first)
     return f"{type(exc).__name__}: {first[:300]}"
 
