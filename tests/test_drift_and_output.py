@@ -43,29 +43,20 @@ def test_drift_reports_exactly_what_changed_behind_our_back(world: World) -> Non
 
     report = drift.drift_report(world.plan())
     got = sorted((i["type"], i["address"], i["field"], i["live"], i["desired"]) for i in report["items"])
-    assert (
-        got
-        == [
-            ("changed", 'campaign["Spring Sale US"]', "budget", 900, 500),
-            (
-                "changed",
-                'campaign["Spring Sale US"].adgroup["US broad 25+"]',
-                "operation_status",
-                "DISABLE",
-                None,
-            )
-            if False
-            else (
-                "changed",
-                'campaign["Spring Sale US"].adgroup["US broad 25+"]',
-                "operation_status",
-                "DISABLE",
-                "ENABLE",
-            ),
-            ("orphan", 'campaign["Spring Sale US"].adgroup["made in Ads Manager"]', None, "exists", None),
-        ]
-        or got
-    )
+    # Exactly these three, nothing else. The ad group's manifest leaves operation_status out,
+    # which means ENABLE (product.md 4.3): the pause is drift.
+    assert got == [
+        ("changed", 'campaign["Spring Sale US"]', "budget", 900, 500),
+        (
+            "changed",
+            'campaign["Spring Sale US"].adgroup["US broad 25+"]',
+            "operation_status",
+            "DISABLE",
+            "ENABLE",
+        ),
+        ("orphan", 'campaign["Spring Sale US"].adgroup["made in Ads Manager"]', None, "exists", None),
+    ]
+    assert report["drift"] is True
     assert {i["remote_id"] for i in report["items"] if i["type"] == "orphan"} == {new["adgroup_id"]}
 
     # The same drift twice gives the same signatures: a nightly job raises it once.

@@ -402,16 +402,23 @@ def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = 
         )
     problems = list(rs.problems)
     loaded: list[Manifest] = []
+    partials: list[manifests_mod.Partial] = []
     for r in rs.rendered:
-        ms, ps = manifests_mod.load_campaigns(r.text, r.file)
+        ms, parts, ps = manifests_mod.load_campaigns_and_partials(r.text, r.file)
         if r.source_map is not None:
             smap = r.source_map
             ms = [replace(m, source=smap) for m in ms]
+            parts = [replace(p, manifest=replace(p.manifest, source=smap)) for p in parts]
             ps = [Problem(smap.annotate(p.location), p.rule, p.message) for p in ps]
         loaded.extend(ms)
+        partials.extend(parts)
         problems.extend(ps)
     if validate:
         problems.extend(rules.check(loaded))
+        # Every error at once: the cross-object rules also run on the campaigns whose fields
+        # failed (without those fields), and say nothing about the fields already reported.
+        for part in partials:
+            problems.extend(p for p in rules.check([part.manifest]) if not part.covers(p))
     if not loaded and not problems and not (ALLOW_EMPTY.get() if allow_empty is None else allow_empty):
         where = ", ".join(rs.paths) or "<no path>"
         problems.append(

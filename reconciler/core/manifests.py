@@ -568,7 +568,80 @@ def validation_problems(exc: ValidationError, lines: Mapping[PathT, int], file: 
 
 def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]:
     """Parse and validate the campaign documents of one rendered file."""
+    manifests, _partial, problems = load_campaigns_and_partials(text, file)
+    return manifests, problems
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A campaign whose fields failed validation, rebuilt without the failing values so that
+    the cross-object rules can run on the rest of it (every error at once, not field errors
+    first and the rules in a later run). Never planned: a manifest with errors is refused."""
+
+    manifest: Manifest
+    removed: tuple[str, ...]  # the paths taken out; problems at or under them are not reported
+
+    def covers(self, problem: Problem) -> bool:
+        """A problem the removal itself may have caused: at or under a removed path, or one
+        that names a removed field (a rule complaining that it is missing)."""
+        path = problem.location.path or ""
+        for r in self.removed:
+            if path == r or path.startswith((r + ".", r + "[")):
+                return True
+            leaf = re.split(r"[.\[]", r)[-1] if "." in r or "[" in r else r
+            if leaf and leaf in problem.message:
+                return True
+        return False
+
+
+REPAIR_ROUNDS = 5
+
+
+def _without(data: Any, loc: tuple[str | int, ...]) -> bool:
+    """Delete the value at ``loc`` (a key of a mapping); False when there is none to delete."""
+    cur = data
+    for part in loc[:-1]:
+        if isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            continue
+        if not (isinstance(cur, dict) and isinstance(part, str) and part in cur):
+            return False
+        cur = cur[part]
+    last = loc[-1] if loc else None
+    if isinstance(cur, dict) and isinstance(last, str) and last in cur:
+        del cur[last]
+        return True
+    return False
+
+
+def repair(data: dict[str, Any], exc: ValidationError) -> tuple[Campaign, tuple[str, ...]] | None:
+    """The campaign without the values that failed (a few rounds: a removal may uncover another
+    error); None when a required field failed, or the shape is broken beyond a field."""
+    import copy
+
+    work = copy.deepcopy(data)
+    removed: list[str] = []
+    error: ValidationError = exc
+    for _round in range(REPAIR_ROUNDS):
+        for err in error.errors(include_url=False):
+            loc = tuple(err["loc"])
+            if err["type"] == "missing" or not _without(work, loc):
+                return None
+            removed.append(format_path(loc))
+        try:
+            return Campaign.model_validate(work), tuple(dict.fromkeys(removed))
+        except ValidationError as again:
+            error = again
+        except (RecursionError, ValueError, TypeError):
+            return None
+    return None
+
+
+def load_campaigns_and_partials(text: str, file: str) -> tuple[list[Manifest], list[Partial], list[Problem]]:
+    """Parse and validate the campaign documents of one rendered file; campaigns that failed
+    on fields come back as partials too, for the cross-object rules."""
     docs, problems = parse_documents(text, file, lines=False)
+    partials: list[Partial] = []
     manifests: list[Manifest] = []
     for index, (data, built_lines, first_line) in enumerate(docs):
         lines: Mapping[PathT, int] = built_lines or LazyLines(text, file, index)
@@ -587,6 +660,11 @@ def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]
             campaign = Campaign.model_validate(data)
         except ValidationError as exc:
             problems.extend(validation_problems(exc, lines, file))
+            fixed = repair(data, exc)
+            if fixed is not None:
+                partials.append(
+                    Partial(Manifest(campaign=fixed[0], file=file, document=index, lines=lines), fixed[1])
+                )
             continue
         except (RecursionError, ValueError, TypeError) as exc:
             problems.append(
@@ -596,4 +674,4 @@ def load_campaigns(text: str, file: str) -> tuple[list[Manifest], list[Problem]]
             )
             continue
         manifests.append(Manifest(campaign=campaign, file=file, document=index, lines=lines))
-    return manifests, problems
+    return manifests, partials, problems
