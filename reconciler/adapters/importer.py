@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.adapters import fetch
+from reconciler.adapters import fetch, manual
 from reconciler.adapters.api import TikTokClient
 from reconciler.errors import ApiError, AuthError, SmartplusError
 
@@ -34,6 +34,7 @@ class AccountRows:
     # Names of every live upgraded campaign of the advertiser (not only the imported ones), so that a
     # legacy campaign's new name is checked against all of them.
     live_names: set[str] = field(default_factory=set)
+    manual: manual.ManualRows = field(default_factory=manual.ManualRows)  # manual Web Conversions
 
 
 async def read_legacy(
@@ -103,13 +104,20 @@ async def read_account(
         rows.adgroups, rows.ads = await asyncio.gather(*tasks)
     if want_legacy:
         rows.legacy, rows.notes = await read_legacy(client, advertiser_id, missing if campaign_ids else ())
+    if legacy and (not campaign_ids or missing):
+        # Manual Web Conversions campaigns are converted too (core.migrate), read in bulk.
+        rows.manual = await manual.read_manual(client, advertiser_id, missing if campaign_ids else ())
     rows.live_names = {str(c.get("campaign_name")) for c in campaigns}
+    if rows.manual.campaigns and campaign_ids:
+        rows.live_names |= {
+            str(c.get("campaign_name")) for c in await fetch.read_campaigns(client, advertiser_id)
+        }
     if rows.legacy and campaign_ids:
         rows.live_names |= {
             str(c.get("campaign_name")) for c in await fetch.read_campaigns(client, advertiser_id)
         }
     if campaign_ids:
-        found = set(ids) | {str(r.get("campaign_id")) for r in rows.legacy}
+        found = set(ids) | {str(r.get("campaign_id")) for r in rows.legacy + rows.manual.campaigns}
         unknown = sorted(set(campaign_ids) - found)
         if unknown:
             raise SmartplusError(

@@ -35,7 +35,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 # Keys of the manifest that are the tool's own, never sent to TikTok.
-TOOL_KEYS = frozenset({"id", "guardrails", "prune", "adgroups", "ads"})
+TOOL_KEYS = frozenset({"id", "guardrails", "prune", "migrate_from", "adgroups", "ads"})
 
 # ---- scalar types --------------------------------------------------------------------------------
 
@@ -316,6 +316,12 @@ class Guardrails(_Model):
     overrides: list[str] = Field(default_factory=list)
 
 
+class MigrateFrom(_Model):
+    """The manual campaign this one replaces (tool key): the plan pauses it once this one runs."""
+
+    campaign_id: IdStr
+
+
 # ---- ad group ------------------------------------------------------------------------------------
 
 
@@ -556,6 +562,7 @@ class Campaign(_Model):
     open_api_partner: Text | None = None
     guardrails: Guardrails | None = None
     prune: Flag = False
+    migrate_from: MigrateFrom | None = None
     adgroups: list[AdGroup] = Field(default_factory=list)
 
     @property
