@@ -83,7 +83,13 @@ def check_loads(texts: dict[str, str]) -> None:
     "--legacy/--no-legacy",
     default=True,
     show_default=True,
-    help="Also migrate legacy Smart+ and manual Web Conversions campaigns.",
+    help="Also migrate legacy Smart+ campaigns.",
+)
+@click.option(
+    "--manual/--no-manual",
+    default=True,
+    show_default=True,
+    help="Also convert manual Web Conversions campaigns (cut over by the plan: migrate_from).",
 )
 @click.option(
     "--cta-portfolio",
@@ -101,6 +107,7 @@ def import_cmd(
     out_dir: str | None,
     force: bool,
     legacy: bool,
+    manual: bool,
     cta_portfolio: str | None,
     emulator: bool,
     emulator_db: str,
@@ -119,7 +126,7 @@ def import_cmd(
     async def go() -> reader.AccountRows:
         client = connect.open_client(emulator=emulator, emulator_db=emulator_db, rate_limit=rate_limit)
         async with client:
-            return await reader.read_account(client, advertiser, campaign_ids, legacy=legacy)
+            return await reader.read_account(client, advertiser, campaign_ids, legacy=legacy, manual=manual)
 
     console.err(f"Reading advertiser {advertiser}...")
     rows = run_async(go())
