@@ -567,6 +567,11 @@ def _ads(
             ad["ad_text_list"] = [{"ad_text": t} for t in texts_list]
         config: dict[str, Any] = {}
         spark = _spark(first)
+        if first.get("identity_type") == "CUSTOMIZED_USER" and _set(first.get("identity_id")):
+            # Valid only off the TikTok placement (or for accounts from before the 2026-01-15
+            # change); on it, ``manual_steps`` asks for a Spark identity (reference 6 and 7.2).
+            config["identity_type"] = "CUSTOMIZED_USER"
+            config["identity_id"] = str(first["identity_id"])
         if _set(first.get("call_to_action_id")):
             config["call_to_action_id"] = str(first["call_to_action_id"])
         elif _set(first.get("call_to_action")):
