@@ -222,6 +222,8 @@ def test_cli_import_writes_files_that_plan_clean(tmp_path: Path) -> None:
 
 def test_cli_import_of_an_empty_account_is_an_error(tmp_path: Path) -> None:
     db = str(tmp_path / "emu.db")
-    r = CliRunner().invoke(import_cmd, ["--advertiser", ADVERTISER, "--no-manual", "--emulator", "--emulator-db", db])
+    r = CliRunner().invoke(
+        import_cmd, ["--advertiser", ADVERTISER, "--no-manual", "--emulator", "--emulator-db", db]
+    )
     assert r.exit_code == 1
     assert "has no Smart+ campaign to import" in r.output and "Traceback" not in r.output
