@@ -152,9 +152,11 @@ def import_cmd(
                 console.out("---")
             console.out(text.rstrip("\n"))
     n_legacy = sum(1 for c in result.campaigns if c.legacy_id)
+    n_manual = sum(1 for c in result.campaigns if "migrate_from" in c.document)
     console.err(
-        f"Imported {len(result.campaigns) - n_legacy} campaign(s)"
+        f"Imported {len(result.campaigns) - n_legacy - n_manual} campaign(s)"
         + (f" and migrated {n_legacy} legacy Smart+ campaign(s)" if n_legacy else "")
+        + (f", converted {n_manual} manual campaign(s) (cut over by the next plan)" if n_manual else "")
         + (f"; {len(result.skipped)} not imported" if result.skipped else "")
         + "."
     )
