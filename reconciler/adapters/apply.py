@@ -57,6 +57,7 @@ from reconciler.core.operations import (
     CreateCampaign,
     DisableOrphans,
     Op,
+    PauseManualCampaign,
     Ref,
     Replace,
     SetStatus,
@@ -540,6 +541,10 @@ class Applier:
                 await self._status_call(c.kind, adv, ids, status)
                 self.journal.finish(c.id)
                 self._say(c, f"{status} {len(batch)} object(s)")
+            case PauseManualCampaign():
+                await self._pause_manual(c)
+                self.journal.finish(c.id)
+                self._say(c, f"paused manual campaign {c.manual_id}")
         self.result.done.append(c.id)
 
     # -- create, with lookup before any retry --
@@ -635,6 +640,28 @@ class Applier:
         )
         await self._status_call(c.kind, c.address.advertiser_id, [c.live_id], "DISABLE")
         return await self._create(c, resumed=True)
+
+    async def _pause_manual(self, c: PauseManualCampaign) -> None:
+        """The cutover's pause: only once the replacement is read back ENABLE, so the manual
+        campaign never stops before its upgraded twin runs. A refusal here stops the apply with
+        both campaigns visible; `apply` again resumes at this step (the journal)."""
+        new_id = self.resolve(c.replacement)
+        rows = await fetch.read_by_ids(self.client, "campaign", c.address.advertiser_id, [new_id])
+        status = rows[0].get("operation_status") if rows else None
+        if status != "ENABLE":
+            raise ApplyError(
+                f"{c.address}: not paused: its replacement campaign {new_id} is "
+                + (f"{status}, not ENABLE" if rows else "not found")
+                + "; the manual campaign keeps running",
+                hint="enable the replacement (plan and apply again), then the cutover pauses the manual campaign",
+            )
+        data = await self.client.post(c.endpoint, c.request_body())
+        errors = data.get("error_list") or []
+        if errors:
+            raise ApplyError(
+                f"{c.address}: pausing manual campaign {c.manual_id} failed",
+                detail="\n".join(str(e.get("error_message")) for e in errors),
+            )
 
     async def _status_call(self, kind: Kind, advertiser_id: str, ids: list[str], status: str) -> None:
         if status not in ("ENABLE", "DISABLE"):

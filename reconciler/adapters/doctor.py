@@ -9,15 +9,16 @@ through its event list and its browser/server counts of the last 7 days.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from reconciler.adapters import fetch
+from reconciler.adapters import fetch, manual
 from reconciler.adapters.api import TikTokClient
 from reconciler.adapters.facts import review_reasons
-from reconciler.core import health
+from reconciler.core import health, migrate
 from reconciler.core.live import match
 from reconciler.core.manifests import Manifest
 from reconciler.errors import ApiError
@@ -156,7 +157,34 @@ async def check_advertiser(
     out.extend(await _check_videos(client, adv, needs))
     out.extend(await _check_identities(client, adv, needs))
     out.extend(await _check_pixels(client, adv, needs, now))
+    out.extend(await _check_manual_calendar(client, adv, now))
     return out
+
+
+async def _check_manual_calendar(client: TikTokClient, adv: str, now: datetime) -> list[Check]:
+    """Enabled manual Web Conversions campaigns, and the days left (by the API server's clock)
+    until TikTok stops manual campaign creation on 2026-12-31. Information, never a failure: the
+    campaigns keep running; what stops is creating new ones."""
+    try:
+        rows = await manual.read_campaigns(client, adv)
+    except ApiError as exc:
+        return [Check(True, "manual campaign calendar", f"not read ({exc.info.code} {exc.info.message})")]
+    running = sorted(
+        (r for r in rows if r.get("operation_status") == "ENABLE"), key=lambda r: str(r.get("campaign_id"))
+    )
+    left = migrate.days_left(now)
+    if not running:
+        return [Check(True, "manual campaign calendar", "no enabled manual Web Conversions campaign")]
+    names = ", ".join(f"{json.dumps(str(r.get('campaign_name')))} ({r.get('campaign_id')})" for r in running)
+    return [
+        Check(
+            True,
+            "manual campaign calendar",
+            f"{len(running)} enabled manual Web Conversions campaign(s), {left} day(s) left until "
+            f"{migrate.MANUAL_CREATE_END} (TikTok stops /campaign/create/): {names}; "
+            f"`smartplus import --advertiser {adv}` converts them, the next plan cuts them over",
+        )
+    ]
 
 
 async def _check_videos(client: TikTokClient, adv: str, needs: Needs) -> list[Check]:

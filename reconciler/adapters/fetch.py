@@ -15,11 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.adapters import manual
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Kind
 from reconciler.core.kinds import ID_FILTER_MAX, spec
 from reconciler.core.live import LiveAccount
 from reconciler.core.manifests import Manifest
+from reconciler.core.migrate import is_manual_web
 from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup, Campaign
 
 # `fields` selection: what the manifest format can manage, plus what identity, guardrails,
@@ -134,24 +136,40 @@ LEGACY_FIELDS = [
     "budget_mode",
     "campaign_automation_type",
 ]
+# What the plan needs of manual campaigns too: the calendar, the cutover, its spend and manual steps.
+OTHER_FIELDS = [
+    *LEGACY_FIELDS,
+    "objective_type",
+    "is_smart_performance_campaign",
+    "budget_optimize_on",
+    "virtual_objective_type",
+    "special_industries",
+]
+
+
+async def read_other(
+    client: TikTokClient, advertiser_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """-> (legacy Smart+ rows, manual Web Conversions rows), from one listing of the manual
+    `/campaign/get/` (1,000 a page: one call for most accounts). The upgraded endpoints list
+    neither. Legacy campaigns (`campaign_automation_type: SMART_PLUS`) are never changed through
+    the API (their endpoints are retired); the plan lists the steps only Ads Manager can do.
+    Manual ones are what `migrate_from` cuts over and what the calendar notes list. Unfiltered,
+    because one filter cannot ask for both types; the upgraded rows it also lists are dropped."""
+    rows = await client.get_all(
+        "campaign/get/", {"advertiser_id": advertiser_id, "fields": OTHER_FIELDS}, 1000
+    )
+    legacy = [
+        r
+        for r in rows
+        if r.get("campaign_automation_type") == "SMART_PLUS" or r.get("is_smart_performance_campaign") is True
+    ]
+    return legacy, [r for r in rows if is_manual_web(r)]
 
 
 async def read_legacy(client: TikTokClient, advertiser_id: str) -> list[dict[str, Any]]:
-    """Legacy Smart+ campaigns (`campaign_automation_type: SMART_PLUS`), from the manual
-    `/campaign/get/`: the upgraded endpoints do not list them. One call for most accounts.
-    They are never changed through the API (their endpoints are retired); the plan lists the
-    steps only Ads Manager can do."""
-    rows = await client.get_all(
-        "campaign/get/",
-        {
-            "advertiser_id": advertiser_id,
-            "filtering": {"campaign_automation_type": "SMART_PLUS"},
-            "fields": LEGACY_FIELDS,
-        },
-        1000,
-    )
-    # The filter is documented; keep only legacy rows even if a server ignores it.
-    return [r for r in rows if r.get("campaign_automation_type", "SMART_PLUS") == "SMART_PLUS"]
+    """Legacy Smart+ campaigns (see ``read_other``)."""
+    return (await read_other(client, advertiser_id))[0]
 
 
 async def fetch_live(client: TikTokClient, manifests: list[Manifest], *, legacy: bool = True) -> LiveAccount:
@@ -164,18 +182,31 @@ async def fetch_for(client: TikTokClient, idents: set[Identity], *, legacy: bool
     advertisers = sorted({adv for adv, _name, _pin in idents})
     Rows = list[dict[str, Any]]
 
-    async def one(adv: str) -> tuple[Rows, Rows, Rows, Rows]:
+    async def others(adv: str) -> tuple[Rows, Rows, manual.ManualRows]:
+        old, manual_rows = await read_other(client, adv)
+        # The ad groups and ads of the enabled manual campaigns: a cutover's spend and manual steps
+        # need them (which campaigns a manifest migrates from is not known before parsing).
+        running = [str(r["campaign_id"]) for r in manual_rows if r.get("operation_status") == "ENABLE"]
+        if not running:
+            return old, manual_rows, manual.ManualRows()
+        groups, ads = await asyncio.gather(
+            manual.read_children(client, "adgroup", adv, running),
+            manual.read_children(client, "ad", adv, running),
+        )
+        return old, manual_rows, manual.ManualRows([], groups, ads)
+
+    async def one(adv: str) -> tuple[Rows, Rows, Rows, tuple[Rows, Rows, manual.ManualRows]]:
         if legacy:
-            campaigns, old = await asyncio.gather(read_campaigns(client, adv), read_legacy(client, adv))
+            campaigns, other = await asyncio.gather(read_campaigns(client, adv), others(adv))
         else:
-            campaigns, old = await read_campaigns(client, adv), []
+            campaigns, other = await read_campaigns(client, adv), ([], [], manual.ManualRows())
         ids = managed_campaign_ids(idents, adv, campaigns)
         if not ids:
-            return campaigns, [], [], old
+            return campaigns, [], [], other
         adgroups, ads = await asyncio.gather(
             read_children(client, "adgroup", adv, ids), read_children(client, "ad", adv, ids)
         )
-        return campaigns, adgroups, ads, old
+        return campaigns, adgroups, ads, other
 
     results = await asyncio.gather(*(one(a) for a in advertisers))
     account = LiveAccount.from_rows(
@@ -183,5 +214,8 @@ async def fetch_for(client: TikTokClient, idents: set[Identity], *, legacy: bool
         [r for res in results for r in res[1]],
         [r for res in results for r in res[2]],
     )
-    account.legacy = [r for res in results for r in res[3]]
+    account.legacy = [r for res in results for r in res[3][0]]
+    account.manual = [r for res in results for r in res[3][1]]
+    account.manual_adgroups = [r for res in results for r in res[3][2].adgroups]
+    account.manual_ads = [r for res in results for r in res[3][2].ads]
     return account

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.adapters import fetch
+from reconciler.adapters import manual as manual_api
 from reconciler.adapters.api import TikTokClient
 from reconciler.errors import ApiError, AuthError, SmartplusError
 
@@ -34,6 +35,7 @@ class AccountRows:
     # Names of every live upgraded campaign of the advertiser (not only the imported ones), so that a
     # legacy campaign's new name is checked against all of them.
     live_names: set[str] = field(default_factory=set)
+    manual: manual_api.ManualRows = field(default_factory=manual_api.ManualRows)  # manual Web Conversions
 
 
 async def read_legacy(
@@ -81,7 +83,12 @@ async def read_legacy(
 
 
 async def read_account(
-    client: TikTokClient, advertiser_id: str, campaign_ids: Sequence[str] = (), *, legacy: bool = True
+    client: TikTokClient,
+    advertiser_id: str,
+    campaign_ids: Sequence[str] = (),
+    *,
+    legacy: bool = True,
+    manual: bool = True,
 ) -> AccountRows:
     """All of the advertiser's Smart+ campaigns (or exactly ``campaign_ids``), their ad groups and ads,
     and its legacy Smart+ campaigns. An id that is neither is an error naming it."""
@@ -103,13 +110,27 @@ async def read_account(
         rows.adgroups, rows.ads = await asyncio.gather(*tasks)
     if want_legacy:
         rows.legacy, rows.notes = await read_legacy(client, advertiser_id, missing if campaign_ids else ())
+    if manual and (not campaign_ids or missing):
+        # Manual Web Conversions campaigns are converted too (core.migrate), read in bulk.
+        try:
+            rows.manual = await manual_api.read_manual(client, advertiser_id, missing if campaign_ids else ())
+        except AuthError:
+            raise
+        except ApiError as exc:
+            rows.notes.append(
+                f"manual campaigns not read: {exc.info.endpoint} answered {exc.info.code} {exc.info.message}"
+            )
     rows.live_names = {str(c.get("campaign_name")) for c in campaigns}
+    if rows.manual.campaigns and campaign_ids:
+        rows.live_names |= {
+            str(c.get("campaign_name")) for c in await fetch.read_campaigns(client, advertiser_id)
+        }
     if rows.legacy and campaign_ids:
         rows.live_names |= {
             str(c.get("campaign_name")) for c in await fetch.read_campaigns(client, advertiser_id)
         }
     if campaign_ids:
-        found = set(ids) | {str(r.get("campaign_id")) for r in rows.legacy}
+        found = set(ids) | {str(r.get("campaign_id")) for r in rows.legacy + rows.manual.campaigns}
         unknown = sorted(set(campaign_ids) - found)
         if unknown:
             raise SmartplusError(

@@ -29,17 +29,28 @@ from reconciler.clikit import (
     handle_errors,
     run_async,
 )
-from reconciler.core import importer
+from reconciler.core import importer, migrate
 from reconciler.errors import SmartplusError
 
 
-def render_all(rows: reader.AccountRows, now: dt.datetime) -> importer.ImportResult:
-    """Rows -> the imported campaigns (upgraded first, then legacy ones), skipped ones and warnings."""
+def render_all(
+    rows: reader.AccountRows, now: dt.datetime, cta_portfolio: str | None = None
+) -> importer.ImportResult:
+    """Rows -> the imported campaigns (upgraded, then legacy, then manual ones), skipped ones and
+    warnings."""
     result = importer.import_campaigns(rows.campaigns, rows.adgroups, rows.ads)
     taken = rows.live_names | {str(c.get("campaign_name")) for c in rows.campaigns}
     legacy = importer.import_legacy(rows.legacy, now=now, taken_names=taken)
     result.campaigns.extend(legacy.campaigns)
     result.skipped.extend(legacy.skipped)
+    taken |= {c.name for c in legacy.campaigns}
+    m = rows.manual
+    converted = migrate.import_manual(
+        m.campaigns, m.adgroups, m.ads, now=now, taken_names=taken, cta_portfolio=cta_portfolio
+    )
+    result.campaigns.extend(converted.campaigns)
+    result.skipped.extend(converted.skipped)
+    result.warnings.extend(converted.warnings)
     result.warnings.extend(rows.notes)
     return result
 
@@ -69,7 +80,23 @@ def check_loads(texts: dict[str, str]) -> None:
     "--force", is_flag=True, help="Overwrite files of the same name in DIR (default: choose new names)."
 )
 @click.option(
-    "--legacy/--no-legacy", default=True, show_default=True, help="Also migrate legacy Smart+ campaigns."
+    "--legacy/--no-legacy",
+    default=True,
+    show_default=True,
+    help="Also migrate legacy Smart+ campaigns.",
+)
+@click.option(
+    "--manual/--no-manual",
+    default=True,
+    show_default=True,
+    help="Also convert manual Web Conversions campaigns (cut over by the plan: migrate_from).",
+)
+@click.option(
+    "--cta-portfolio",
+    "cta_portfolio",
+    default=None,
+    metavar="ID",
+    help="Dynamic CTA portfolio for converted manual Spark ads that had a static CTA.",
 )
 @connection_options
 @debug_option
@@ -80,6 +107,8 @@ def import_cmd(
     out_dir: str | None,
     force: bool,
     legacy: bool,
+    manual: bool,
+    cta_portfolio: str | None,
     emulator: bool,
     emulator_db: str,
     rate_limit: float | None,
@@ -97,12 +126,12 @@ def import_cmd(
     async def go() -> reader.AccountRows:
         client = connect.open_client(emulator=emulator, emulator_db=emulator_db, rate_limit=rate_limit)
         async with client:
-            return await reader.read_account(client, advertiser, campaign_ids, legacy=legacy)
+            return await reader.read_account(client, advertiser, campaign_ids, legacy=legacy, manual=manual)
 
     console.err(f"Reading advertiser {advertiser}...")
     rows = run_async(go())
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    result = render_all(rows, now)
+    result = render_all(rows, now, cta_portfolio)
     existing = sorted(p.name for p in Path(out_dir).glob("*")) if out_dir and not force else []
     names = importer.file_names(result.campaigns, taken=existing)
     texts = {name: importer.to_yaml(item) for name, item in zip(names, result.campaigns, strict=True)}
@@ -123,9 +152,11 @@ def import_cmd(
                 console.out("---")
             console.out(text.rstrip("\n"))
     n_legacy = sum(1 for c in result.campaigns if c.legacy_id)
+    n_manual = sum(1 for c in result.campaigns if "migrate_from" in c.document)
     console.err(
-        f"Imported {len(result.campaigns) - n_legacy} campaign(s)"
+        f"Imported {len(result.campaigns) - n_legacy - n_manual} campaign(s)"
         + (f" and migrated {n_legacy} legacy Smart+ campaign(s)" if n_legacy else "")
+        + (f", converted {n_manual} manual campaign(s) (cut over by the next plan)" if n_manual else "")
         + (f"; {len(result.skipped)} not imported" if result.skipped else "")
         + "."
     )

@@ -17,6 +17,7 @@ from reconciler.core.operations import (
     CreateAdGroup,
     CreateCampaign,
     DisableOrphans,
+    PauseManualCampaign,
     Replace,
     SetStatus,
     Update,
@@ -77,6 +78,22 @@ def drift_items(plan: Plan) -> list[dict[str, Any]]:
                     )
             case DisableOrphans():
                 pass  # reported once, as the orphan notes below
+            case PauseManualCampaign(replacement=replacement) if replacement.live_id is not None:
+                # Its replacement runs, yet the manual campaign is enabled: re-enabled behind the
+                # tool's back (in Ads Manager, or by other automation). The next plan pauses it.
+                items.append(
+                    {
+                        "type": "changed",
+                        "address": "manual " + str(c.address),
+                        "remote_id": c.manual_id,
+                        "field": "operation_status",
+                        "live": "ENABLE",
+                        "desired": "DISABLE",
+                        "signature": _sig(c.address.key(), c.manual_id, "operation_status", "manual"),
+                    }
+                )
+            case PauseManualCampaign():
+                pass  # part of a cutover whose replacement is still missing: "missing" says it
     for n in plan.notes:
         if n.kind == "orphan":
             items.append(

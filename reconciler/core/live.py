@@ -85,6 +85,11 @@ class LiveAccount:
     ads: dict[str, LiveObject] = field(default_factory=dict)
     children: dict[str, list[LiveObject]] = field(default_factory=lambda: defaultdict(list))
     legacy: list[dict[str, Any]] = field(default_factory=list)  # legacy Smart+ campaign rows
+    # Manual (Manual Campaign Management API) rows: the advertisers' manual campaigns, and the ad
+    # groups and ads of those a manifest migrates from (``migrate_from``; core.migrate).
+    manual: list[dict[str, Any]] = field(default_factory=list)
+    manual_adgroups: list[dict[str, Any]] = field(default_factory=list)
+    manual_ads: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_rows(

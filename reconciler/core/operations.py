@@ -408,11 +408,84 @@ class DisableOrphans(_StatusBatch):
         )
 
 
-Op = CreateCampaign | CreateAdGroup | CreateAd | Update | Replace | SetStatus | DisableOrphans
+@dataclass(frozen=True, kw_only=True)
+class PauseManualCampaign(Operation):
+    """The cutover's last step (``migrate_from``): DISABLE a manual (Manual Campaign Management API)
+    campaign through the manual ``/campaign/status/update/``, once its upgraded replacement is
+    enabled. Apply reads the replacement back first and pauses nothing unless it is ENABLE, so a
+    failure in between leaves both campaigns visible and the journal resumes here. The address is
+    the manual campaign's (its advertiser and name); it is never a Smart+ object."""
+
+    manual_id: str
+    replacement: Ref  # the upgraded campaign: live, or made by this plan's create
+    action: ClassVar[str] = "set_status"  # shown as a status change of one campaign
+    type_name: ClassVar[str] = "pause_manual_campaign"
+    endpoint: ClassVar[str] = "campaign/status/update/"
+
+    @property
+    def remote_id(self) -> str:
+        return self.manual_id
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return (Target(self.address, Ref(live_id=self.manual_id)),)
+
+    @property
+    def status(self) -> str:
+        return "DISABLE"
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.replacement,)
+
+    def request_body(self) -> dict[str, Any]:
+        return {
+            "advertiser_id": self.address.advertiser_id,
+            "campaign_ids": [self.manual_id],
+            "operation_status": "DISABLE",
+        }
+
+    def _own_json(self) -> dict[str, Any]:
+        return {
+            "status": "DISABLE",
+            "endpoint": self.endpoint,
+            "manual_id": self.manual_id,
+            "replacement": self.replacement.to_json(),
+            "targets": [t.to_json() for t in self.targets],
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> PauseManualCampaign:
+        if d.get("status", "DISABLE") != "DISABLE":
+            raise ValueError("a manual campaign is only paused (DISABLE)")
+        return cls(
+            **cls._common(d), manual_id=str(d["manual_id"]), replacement=Ref.from_json(d["replacement"])
+        )
+
+
+Op = (
+    CreateCampaign
+    | CreateAdGroup
+    | CreateAd
+    | Update
+    | Replace
+    | SetStatus
+    | DisableOrphans
+    | PauseManualCampaign
+)
 
 OPERATION_TYPES: dict[str, type[Op]] = {
     t.type_name: t
-    for t in (CreateCampaign, CreateAdGroup, CreateAd, Update, Replace, SetStatus, DisableOrphans)
+    for t in (
+        CreateCampaign,
+        CreateAdGroup,
+        CreateAd,
+        Update,
+        Replace,
+        SetStatus,
+        DisableOrphans,
+        PauseManualCampaign,
+    )
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from reconciler.core import targeting
+from reconciler.core import migrate, targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
@@ -39,6 +39,7 @@ from reconciler.core.operations import (
     CreateCampaign,
     DisableOrphans,
     Op,
+    PauseManualCampaign,
     Ref,
     Replace,
     SetStatus,
@@ -327,6 +328,8 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                 )
             )
 
+    notes.extend(cutover(b, matching, live, options.now))
+
     ops = [_with_targeting_notes(op, by_addr) for op in b.ops]
     spend = SpendModel(matching, live)
     ops = [with_spend(op, spend.play(op)) for op in ops]
@@ -396,6 +399,99 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
     )
     plan.seal()
     return plan
+
+
+def cutover(b: _Builder, matching: Matching, live: LiveAccount, now: datetime) -> list[Note]:
+    """``migrate_from``: pause each manual campaign once its upgraded replacement is enabled (the
+    last steps of the plan, after every enable), with its manual steps as notes while it runs; and
+    the calendar: every enabled manual Web Conversions campaign of a managed advertiser, with the
+    days left (by ``now``, the API server's clock) until TikTok stops manual campaign creation."""
+    notes: list[Note] = []
+    manual = {str(r.get("campaign_id")): r for r in live.manual}
+    migrating: dict[str, DesiredObject] = {}
+    for d in sorted(matching.desired, key=lambda d: d.address):
+        if d.kind != "campaign" or d.campaign.migrate_from is None:
+            continue
+        mid = d.campaign.migrate_from.campaign_id
+        row = manual.get(mid)
+        where = f"campaign[{json.dumps(d.address.campaign)}]"
+        if row is None or str(row.get("advertiser_id")) != d.address.advertiser_id:
+            notes.append(
+                Note(
+                    "warning",
+                    where,
+                    mid,
+                    f"migrate_from: {mid} is not a manual Web Conversions campaign of advertiser "
+                    f"{d.address.advertiser_id} (deleted, or a typo?): nothing to pause",
+                )
+            )
+            continue
+        migrating[mid] = d
+        if row.get("operation_status") != "ENABLE":
+            continue  # cut over (or paused by hand): nothing to do
+        name = str(row.get("campaign_name"))
+        manual_addr = Address(d.address.advertiser_id, name)
+        portfolio = next(
+            (
+                ad.ad_configuration.call_to_action_id
+                for g in d.campaign.adgroups
+                for ad in g.ads
+                if ad.ad_configuration is not None and ad.ad_configuration.call_to_action_id
+            ),
+            None,
+        )
+        for step in migrate.manual_steps(row, live.manual_adgroups, live.manual_ads, cta_portfolio=portfolio):
+            notes.append(
+                Note("manual_step", f"manual campaign[{json.dumps(name)}]", step.remote_id, step.line())
+            )
+        if desired_status(d) != "ENABLE":
+            notes.append(
+                Note(
+                    "manual_step",
+                    f"manual campaign[{json.dumps(name)}]",
+                    mid,
+                    f"keeps running: its replacement {where} is disabled in the manifest; the cutover "
+                    "pauses it once the replacement is enabled",
+                )
+            )
+            continue
+        live_new = matching.matched.get(d.address)
+        running = live_new is not None and live_new.status == "ENABLE" and d.address not in b.made_by
+        b.add(
+            PauseManualCampaign(
+                id=b.next_id(),
+                address=manual_addr,
+                manual_id=mid,
+                replacement=b.ref(d.address, live_new.id if live_new is not None else None),
+                reason=(
+                    f"re-enabled behind the tool's back while its replacement {where} runs"
+                    if running
+                    else f"cutover: its replacement {where} is enabled first"
+                ),
+            )
+        )
+    managed = {d.address.advertiser_id for d in matching.desired}
+    left = migrate.days_left(now)
+    for row in sorted(live.manual, key=lambda r: str(r.get("campaign_id"))):
+        if str(row.get("advertiser_id")) not in managed or row.get("operation_status") != "ENABLE":
+            continue
+        mid = str(row.get("campaign_id"))
+        twin = migrating.get(mid)
+        then = (
+            f"this plan cuts it over to campaign[{json.dumps(twin.address.campaign)}]"
+            if twin is not None and desired_status(twin) == "ENABLE"
+            else "`smartplus import` converts it into an upgraded manifest (migrate_from)"
+        )
+        notes.append(
+            Note(
+                "warning",
+                f"manual campaign[{json.dumps(str(row.get('campaign_name')))}]",
+                mid,
+                f"manual Web Conversions campaign still enabled: {left} day(s) left until "
+                f"{migrate.MANUAL_CREATE_END} (TikTok stops /campaign/create/); {then}",
+            )
+        )
+    return notes
 
 
 LEGACY_UPDATE_END = datetime(2026, 6, 30)

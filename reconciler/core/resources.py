@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError
 # ``cta_portfolio`` (on an ad) asks the tool to build a dynamic-CTA portfolio from TikTok's
 # recommendation (``/creative/cta/recommend/`` + ``/creative/portfolio/create/``) and pass its id as
 # ``ad_configuration.call_to_action_id``; TikTok never sees the key itself.
-TOOL_KEYS = frozenset({"id", "guardrails", "prune", "adgroups", "ads", "cta_portfolio"})
+TOOL_KEYS = frozenset({"id", "guardrails", "prune", "migrate_from", "adgroups", "ads", "cta_portfolio"})
 
 # ---- scalar types --------------------------------------------------------------------------------
 
@@ -459,6 +459,12 @@ class Guardrails(_Model):
     overrides: list[OverrideStr] = Field(default_factory=list)
 
 
+class MigrateFrom(_Model):
+    """The manual campaign this one replaces (tool key): the plan pauses it once this one runs."""
+
+    campaign_id: IdStr
+
+
 # ---- ad group ------------------------------------------------------------------------------------
 
 
@@ -675,6 +681,7 @@ class Campaign(_Model):
     catalog_enabled: Literal[False] | None = None
     guardrails: Guardrails | None = None
     prune: Flag = False
+    migrate_from: MigrateFrom | None = None
     adgroups: list[AdGroup] = Field(default_factory=list)
 
     @property

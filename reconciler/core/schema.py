@@ -37,6 +37,9 @@ C = "Create-only: TikTok does not update it."
 
 # model name -> field -> description. A test checks that every field of every model has one.
 DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "MigrateFrom": {
+        "campaign_id": "The id of the manual Web Conversions campaign to pause once this one runs.",
+    },
     "Campaign": {
         "id": "Tool key: pins this campaign to the live campaign with this id (renames, adoption).",
         "advertiser_id": "The ad account (advertiser) id, a string of digits. With campaign_name it "
@@ -48,6 +51,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "tool sends WEBSITE when left out. " + C,
         "operation_status": "ENABLE or DISABLE. Managed: left out it means ENABLE (TikTok's default), "
         "so a pause made in Ads Manager is drift that the next plan re-enables.",
+        "migrate_from": "Tool key: the manual (non-Smart+) campaign this one replaces. The plan creates "
+        "this campaign, enables it, and only then pauses the manual one (/campaign/status/update/); "
+        "see docs/migrate-from-manual.md.",
         "budget_optimize_on": "Campaign budget optimization (CBO). Default true: the campaign carries the "
         "budget and the ad groups none. A boolean (true/false; yes/no are strings). " + C,
         "budget_mode": "CBO on: BUDGET_MODE_DYNAMIC_DAILY_BUDGET (default; an average daily budget, a day "

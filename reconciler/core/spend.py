@@ -23,6 +23,7 @@ from reconciler.core.operations import (
     CreateCampaign,
     DisableOrphans,
     Op,
+    PauseManualCampaign,
     Replace,
     SetStatus,
     Update,
@@ -89,8 +90,35 @@ class SpendModel:
         for addr, obj in [*matching.matched.items(), *matching.orphans]:
             if obj.kind == "adgroup" and obj.parent_id in self.campaigns:
                 self._group_key[addr] = (obj.parent_id, obj.id)
+        self._add_manual(matching, live)
         self.before = self.total()
         self.before_by_campaign = self.by_campaign()
+
+    def _add_manual(self, matching: Matching, live: LiveAccount) -> None:
+        """The manual campaigns the manifests migrate from (``migrate_from``) spend until the
+        cutover pauses them: they are part of "before", and the pause takes them out."""
+        wanted = {
+            d.campaign.migrate_from.campaign_id
+            for d in matching.desired
+            if d.kind == "campaign" and d.campaign.migrate_from is not None
+        }
+        for row in live.manual:
+            mid = str(row.get("campaign_id"))
+            if mid not in wanted:
+                continue
+            c = _Campaign(
+                address=Address(str(row.get("advertiser_id")), str(row.get("campaign_name"))),
+                status=str(row.get("operation_status", "ENABLE")),
+                cbo=row.get("budget_optimize_on") is True,  # a manual row says it only when on
+                budget=_num(row.get("budget")),
+                mode=row.get("budget_mode"),
+            )
+            for g in live.manual_adgroups:
+                if str(g.get("campaign_id")) == mid:
+                    c.groups[str(g.get("adgroup_id"))] = _Group(
+                        str(g.get("operation_status", "ENABLE")), _num(g.get("budget")), g.get("budget_mode")
+                    )
+            self.campaigns["manual:" + mid] = c
 
     def total(self) -> float:
         return sum(c.spend() for c in self.campaigns.values())
@@ -135,6 +163,10 @@ class SpendModel:
             case SetStatus(batch=batch, to_status=status) | DisableOrphans(batch=batch, to_status=status):
                 for t in batch:
                     self._set_status(t.address, status)
+            case PauseManualCampaign(manual_id=manual_id):
+                paused = self.campaigns.get("manual:" + manual_id)
+                if paused is not None:
+                    paused.status = "DISABLE"
 
     def _new_campaign(self, addr: Address, body: dict[str, Any]) -> None:
         key = "new:" + addr.key()

@@ -35,7 +35,7 @@ def test_reads_in_bulk(world: World) -> None:
 
     async def go() -> tuple[reader.AccountRows, dict[str, int]]:
         async with world.client() as c:
-            rows = await reader.read_account(c, ADVERTISER)
+            rows = await reader.read_account(c, ADVERTISER, manual=False)  # manual: tests/migrate
             return rows, dict(c.stats.calls)
 
     rows, calls = asyncio.run(go())
@@ -58,7 +58,7 @@ def test_no_legacy_endpoint_is_a_note_not_an_error(world: World) -> None:
         async with TikTokClient(
             EMULATOR_BASE_URL, Secret("demo-token"), transport=transport, rate_limit=0
         ) as c:
-            return await reader.read_account(c, ADVERTISER)
+            return await reader.read_account(c, ADVERTISER, manual=False)  # manual: tests/migrate
 
     rows = asyncio.run(go())
     assert len(rows.campaigns) == 4 and rows.legacy == []
