@@ -22,7 +22,7 @@ from reconciler import __version__
 from reconciler.adapters import apply as apply_mod
 from reconciler.adapters import fetch, files
 from reconciler.adapters.api import TikTokClient
-from reconciler.adapters.facts import fetch_facts, review_reasons
+from reconciler.adapters.facts import cta_choices, fetch_facts, review_reasons
 from reconciler.core import guardrails, health, planner
 from reconciler.core.live import LiveAccount, Matching
 from reconciler.core.plan import Note, Plan
@@ -100,6 +100,7 @@ async def make_plan(
         overrides=tuple(req.overrides),
         inputs=req.inputs(),
         target=dict(client.target),
+        cta=await cta_choices(client, loaded.manifests, live),
     )
     draft = planner.draft(loaded.manifests, live, options)
     draft.notes.extend(await review_health(client, draft.ctx.matching))

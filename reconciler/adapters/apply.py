@@ -55,6 +55,7 @@ from reconciler.core.operations import (
     CreateAd,
     CreateAdGroup,
     CreateCampaign,
+    CreatePortfolio,
     DisableOrphans,
     Op,
     PauseManualCampaign,
@@ -528,6 +529,11 @@ class Applier:
                 rid = await self._create(c, resumed)
                 self.journal.finish(c.id, rid)
                 self._say(c, f"created {rid}")
+            case CreatePortfolio():
+                data = await self.client.post(c.endpoint, c.request_body(), retry=False)
+                rid = str(data["creative_portfolio_id"])
+                self.journal.finish(c.id, rid)
+                self._say(c, f"created CTA portfolio {rid}")
             case Update(live_id=live_id, body=body):
                 await self.client.post(c.endpoint, {"advertiser_id": adv, c.spec.id_field: live_id, **body})
                 self.journal.finish(c.id)
@@ -560,6 +566,11 @@ class Applier:
         if parent is not None and k.parent_field is not None:
             parent_id = self.resolve(parent)
             body[k.parent_field] = parent_id
+        if isinstance(c, CreateAd) and c.cta is not None:
+            body["ad_configuration"] = {
+                **(body.get("ad_configuration") or {}),
+                "call_to_action_id": self.resolve(c.cta),
+            }
         if c.kind in ("campaign", "adgroup"):
             body["request_id"] = request_id(self.plan, c)
         if resumed:

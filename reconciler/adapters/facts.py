@@ -33,7 +33,8 @@ from reconciler.adapters.api import TikTokClient
 from reconciler.core.guardrails import Facts, PixelEvent, PixelFacts
 from reconciler.core.live import LiveAccount
 from reconciler.core.manifests import Manifest
-from reconciler.errors import ApiError
+from reconciler.core.planner import CtaChoice
+from reconciler.errors import ApiError, ApiErrorInfo
 
 REPORT = "report/integrated/get/"
 PIXEL_LIST = "pixel/list/"
@@ -385,3 +386,75 @@ async def review_reasons(
             continue
         infos.extend(data.get("smart_plus_ad_review_infos") or [])
     return health.reasons_of(infos)
+
+
+CTA_RECOMMEND = "creative/cta/recommend/"
+PORTFOLIO_GET = "creative/portfolio/get/"
+PORTFOLIOS_COMPARED = 20  # at most this many distinct live portfolios are read to find a match
+
+
+def _content_key(content: Sequence[Any]) -> frozenset[tuple[str, tuple[str, ...]]]:
+    return frozenset(
+        (str(c.get("asset_content")), tuple(sorted(str(i) for i in c.get("asset_ids") or [])))
+        for c in content
+        if isinstance(c, dict)
+    )
+
+
+async def cta_choices(
+    client: TikTokClient, manifests: Sequence[Manifest], live: LiveAccount
+) -> dict[str, CtaChoice]:
+    """For each advertiser whose manifests have an ad with `cta_portfolio: recommended`: TikTok's
+    recommended dynamic CTA for web ads (one call), and a portfolio of that content which the
+    advertiser's managed ads already use (one portfolio/get per distinct id, at most 20), so that
+    runs and ads share one portfolio instead of creating one each time. Nothing is read when no
+    manifest asks (D:1740307296329730, D:1739091950439426)."""
+    wanted = sorted(
+        {
+            m.campaign.advertiser_id
+            for m in manifests
+            for g in m.campaign.adgroups
+            for ad in g.ads
+            if ad.cta_portfolio is not None
+        }
+    )
+    out: dict[str, CtaChoice] = {}
+    for adv in wanted:
+        data = await client.get(
+            CTA_RECOMMEND,
+            {
+                "advertiser_id": adv,
+                "new_version": True,
+                "objective_type": "WEB_CONVERSIONS",
+                "promotion_type": "WEBSITE",
+            },
+        )
+        content = tuple(
+            {"asset_content": str(a["asset_content"]), "asset_ids": [str(i) for i in a["asset_ids"]]}
+            for a in data.get("recommend_assets") or []
+        )
+        if not content:
+            raise ApiError(
+                ApiErrorInfo(
+                    -1, f"TikTok recommended no dynamic CTA for advertiser {adv}", endpoint=CTA_RECOMMEND
+                )
+            )
+        used = sorted(
+            {
+                str(cid)
+                for o in live.ads.values()
+                if o.advertiser_id == adv
+                and (cid := (o.row.get("ad_configuration") or {}).get("call_to_action_id"))
+            }
+        )[:PORTFOLIOS_COMPARED]
+        existing: str | None = None
+        for cid in used:
+            try:
+                p = await client.get(PORTFOLIO_GET, {"advertiser_id": adv, "creative_portfolio_id": cid})
+            except ApiError:
+                continue
+            if _content_key(p.get("portfolio_content") or []) == _content_key(content):
+                existing = cid
+                break
+        out[adv] = CtaChoice(content=content, existing=existing)
+    return out

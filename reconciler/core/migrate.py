@@ -318,18 +318,6 @@ def manual_steps(
                 out.append(ManualStep(where, rid, rule.field, row.get(rule.field), rule.step))
     for where, rid, row in rows["ad"]:
         group = next(g for g in groups if str(g.get("adgroup_id")) == str(row.get("adgroup_id")))
-        if _static_cta_lost(row, group) and not cta_portfolio:
-            out.append(
-                ManualStep(
-                    where,
-                    rid,
-                    "call_to_action",
-                    row.get("call_to_action"),
-                    "a Spark ad on the TikTok placement takes a dynamic CTA, not a static one: make a CTA "
-                    "portfolio (/creative/portfolio/create/ or Ads Manager) and set "
-                    "ad_configuration.call_to_action_id (or import with --cta-portfolio ID)",
-                )
-            )
         if row.get("identity_type") == "CUSTOMIZED_USER" and _tiktok_placement(group):
             out.append(
                 ManualStep(
@@ -574,16 +562,23 @@ def _ads(
             config["identity_id"] = str(first["identity_id"])
         if _set(first.get("call_to_action_id")):
             config["call_to_action_id"] = str(first["call_to_action_id"])
-        elif _set(first.get("call_to_action")):
-            if spark and _tiktok_placement(group):
-                if cta_portfolio:
-                    config["call_to_action_id"] = cta_portfolio
-                    changes.append(
-                        f"ad {name!r}: call_to_action {first['call_to_action']} -> dynamic CTA portfolio "
-                        f"{cta_portfolio} (Spark ads on the TikTok placement take call_to_action_id)"
-                    )
+        elif spark and _tiktok_placement(group):
+            # A Spark ad on the TikTok placement takes a dynamic CTA (reference 0.2): the portfolio
+            # given with --cta-portfolio, or one the plan builds from TikTok's recommendation.
+            was = (
+                f"call_to_action {first['call_to_action']}" if _set(first.get("call_to_action")) else "no CTA"
+            )
+            if cta_portfolio:
+                config["call_to_action_id"] = cta_portfolio
+                changes.append(f"ad {name!r}: {was} -> dynamic CTA portfolio {cta_portfolio}")
             else:
-                ad["call_to_action_list"] = [{"call_to_action": first["call_to_action"]}]
+                ad["cta_portfolio"] = "recommended"
+                changes.append(
+                    f"ad {name!r}: {was} -> a dynamic CTA from TikTok's recommendation (cta_portfolio: "
+                    "recommended; the plan creates the portfolio, or reuses one of the same content)"
+                )
+        elif _set(first.get("call_to_action")):
+            ad["call_to_action_list"] = [{"call_to_action": first["call_to_action"]}]
         if _set(first.get("landing_page_url")):
             ad["landing_page_url_list"] = [{"landing_page_url": first["landing_page_url"]}]
         if _set(first.get("utm_params")):

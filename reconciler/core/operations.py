@@ -253,11 +253,56 @@ class CreateAdGroup(_CreateChild):
 
 @dataclass(frozen=True, kw_only=True)
 class CreateAd(_CreateChild):
+    # The dynamic-CTA portfolio an ad with `cta_portfolio: recommended` uses: apply puts its id in
+    # ad_configuration.call_to_action_id (a portfolio the account has, or one this plan creates).
+    cta: Ref | None = None
     type_name: ClassVar[str] = "create_ad"
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.parent,) if self.cta is None else (self.parent, self.cta)
+
+    def _own_json(self) -> dict[str, Any]:
+        d = super()._own_json()
+        if self.cta is not None:
+            d["cta"] = self.cta.to_json()
+        return d
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> CreateAd:
-        return cls(**cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]))
+        cta = Ref.from_json(d["cta"]) if d.get("cta") else None
+        return cls(**cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]), cta=cta)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreatePortfolio(Operation):
+    """A dynamic-CTA creative portfolio (``/creative/portfolio/create/``, D:1739091950439426) from
+    TikTok's recommendation (``/creative/cta/recommend/``, read at plan time), for the new ads that
+    ask for one (``cta_portfolio: recommended``). Create-only: never updated, never deleted; the
+    plan reuses a portfolio of the same content that the account's ads already use. The address
+    is the first ad that needs it (a portfolio belongs to the advertiser, not to a campaign)."""
+
+    content: tuple[dict[str, Any], ...]  # [{asset_content, asset_ids}], as recommended
+    action: ClassVar[str] = "create_portfolio"
+    type_name: ClassVar[str] = "create_portfolio"
+    endpoint: ClassVar[str] = "creative/portfolio/create/"
+
+    def request_body(self) -> dict[str, Any]:
+        return {
+            "advertiser_id": self.address.advertiser_id,
+            "creative_portfolio_type": "CTA",
+            "portfolio_content": [dict(c) for c in self.content],
+        }
+
+    def _own_json(self) -> dict[str, Any]:
+        return {"endpoint": self.endpoint, "content": [dict(c) for c in self.content]}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CreatePortfolio:
+        content = tuple(dict(c) for c in d["content"])
+        if not content or any(set(c) != {"asset_content", "asset_ids"} for c in content):
+            raise ValueError("a CTA portfolio holds [{asset_content, asset_ids}] items")
+        return cls(**cls._common(d), content=content)
 
 
 Create = CreateCampaign | CreateAdGroup | CreateAd
@@ -472,6 +517,7 @@ Op = (
     | SetStatus
     | DisableOrphans
     | PauseManualCampaign
+    | CreatePortfolio
 )
 
 OPERATION_TYPES: dict[str, type[Op]] = {
@@ -485,6 +531,7 @@ OPERATION_TYPES: dict[str, type[Op]] = {
         SetStatus,
         DisableOrphans,
         PauseManualCampaign,
+        CreatePortfolio,
     )
 }
 

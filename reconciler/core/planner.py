@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from reconciler.core.operations import (
     CreateAd,
     CreateAdGroup,
     CreateCampaign,
+    CreatePortfolio,
     DisableOrphans,
     Op,
     PauseManualCampaign,
@@ -51,8 +52,9 @@ from reconciler.core.operations import (
     with_verdicts,
 )
 from reconciler.core.plan import LiveRecord, Note, Plan
-from reconciler.core.resources import TOOL_KEYS, AdGroup
+from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup
 from reconciler.core.spend import SpendModel
+from reconciler.errors import PlanError
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -107,6 +109,17 @@ class PlanOptions:
     inputs: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     target: dict[str, Any] = field(default_factory=dict)  # the API endpoint (see adapters.connect)
+    # Per advertiser, the dynamic-CTA portfolio for ads with `cta_portfolio: recommended`.
+    cta: Mapping[str, CtaChoice] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CtaChoice:
+    """What TikTok recommends as a dynamic CTA for an advertiser's web ads, and the portfolio of
+    that content its ads already use, if any (then it is reused, not created again)."""
+
+    content: tuple[dict[str, Any], ...]  # [{asset_content, asset_ids}] from /creative/cta/recommend/
+    existing: str | None = None  # a creative_portfolio_id of the same content
 
 
 # A guardrail hook: (ordered operations, context) -> verdicts per operation id. Kept as a
@@ -203,6 +216,35 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
     # Status changes, by advertiser, kind and status: (address, live id; None when this plan creates it).
     status: dict[tuple[str, Kind, Status], list[tuple[Address, str | None]]] = defaultdict(list)
 
+    portfolio_of: dict[str, Ref] = {}
+
+    def cta_ref(d: DesiredObject) -> Ref | None:
+        """The portfolio of an ad that asks for a recommended dynamic CTA: reused, or created once
+        per advertiser by an operation placed before the first ad that needs it."""
+        if not isinstance(d.spec, Ad) or d.spec.cta_portfolio is None:
+            return None
+        adv = d.address.advertiser_id
+        if adv not in portfolio_of:
+            choice = options.cta.get(adv)
+            if choice is None:
+                raise PlanError(
+                    f"{d.address}: cta_portfolio: recommended, but TikTok's CTA recommendation was not read",
+                    hint="plan through `smartplus plan`, which reads it",
+                )
+            if choice.existing is not None:
+                portfolio_of[adv] = Ref(live_id=choice.existing)
+            else:
+                op = CreatePortfolio(
+                    id=b.next_id(),
+                    address=d.address,
+                    content=choice.content,
+                    reason="a dynamic CTA portfolio from TikTok's recommendation, for the new ads with "
+                    "cta_portfolio: recommended (no ad of this advertiser uses one of this content yet)",
+                )
+                b.add(op)
+                portfolio_of[adv] = Ref(created_by=op.id)
+        return portfolio_of[adv]
+
     def parent_ref(addr: Address) -> Ref | None:
         parent = addr.parent()
         if parent is None:
@@ -220,7 +262,8 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         want_status = desired_status(d)
         if obj is None:
             new.add(addr)
-            b.add(_create(b.next_id(), d, parent_ref(addr)))
+            cta = cta_ref(d)
+            b.add(_create(b.next_id(), d, parent_ref(addr), cta))
             if want_status == "ENABLE":
                 status[(addr.advertiser_id, d.kind, "ENABLE")].append((addr, None))
             continue
@@ -240,7 +283,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                     address=addr,
                     live_id=obj.id,
                     parent=parent_ref(addr),
-                    body=create_body(d),
+                    body=keep_live_cta(d, create_body(d), obj.row, create=True),
                     fields=tuple(diffs),
                     reason=(
                         "the update endpoint cannot change "
@@ -268,7 +311,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                     address=addr,
                     live_id=obj.id,
                     fields=tuple(mutable),
-                    body={c.path: want[c.path] for c in mutable},
+                    body=keep_live_cta(d, {c.path: want[c.path] for c in mutable}, obj.row),
                     reason="live values differ from the manifest",
                 )
             )
@@ -347,7 +390,28 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
     return Draft(ops, ctx, manifests, options, touched, notes)
 
 
-def _create(op_id: str, d: DesiredObject, parent: Ref | None) -> Op:
+def keep_live_cta(
+    d: DesiredObject, body: dict[str, Any], row: dict[str, Any], *, create: bool = False
+) -> dict[str, Any]:
+    """TikTok's ad update replaces ``ad_configuration`` whole: when the manifest leaves
+    ``call_to_action_id`` out (a ``cta_portfolio`` ad, or an unmanaged CTA), the live one is sent
+    along, so an edit of another ad_configuration field does not drop the ad's dynamic CTA."""
+    if d.kind != "ad":
+        return body
+    live_cta = (row.get("ad_configuration") or {}).get("call_to_action_id")
+    if not live_cta:
+        return body
+    wants_recommended = isinstance(d.spec, Ad) and d.spec.cta_portfolio is not None
+    if "ad_configuration" not in body and not (create and wants_recommended):
+        return body
+    config = dict(body.get("ad_configuration") or {})
+    if "call_to_action_id" not in config and "call_to_action_list" not in body:
+        config["call_to_action_id"] = live_cta
+        return {**body, "ad_configuration": config}
+    return body
+
+
+def _create(op_id: str, d: DesiredObject, parent: Ref | None, cta: Ref | None = None) -> Op:
     common: dict[str, Any] = {
         "id": op_id,
         "address": d.address,
@@ -360,7 +424,7 @@ def _create(op_id: str, d: DesiredObject, parent: Ref | None) -> Op:
     assert parent is not None
     if d.kind == "adgroup":
         return CreateAdGroup(**common, parent=parent)
-    return CreateAd(**common, parent=parent)
+    return CreateAd(**common, parent=parent, cta=cta)
 
 
 def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:

@@ -75,12 +75,15 @@ def test_different_landing_pages_are_different_ads(world: World) -> None:
     ]
 
 
-def test_static_cta_without_a_portfolio_is_a_step(world: World) -> None:
+def test_static_cta_without_a_portfolio_becomes_a_recommended_dynamic_cta(world: World) -> None:
     campaign, groups, ads = rows_of(world, "1870000000000000002")  # the demo's Manual Retargeting CA
     item = migrate.convert(campaign, groups, ads, now=NOW_DT)
     (ad,) = item.document["adgroups"][0]["ads"]
     assert "call_to_action_list" not in ad and "call_to_action_id" not in ad.get("ad_configuration", {})
-    assert any("call_to_action = 'SHOP_NOW'" in c and "--cta-portfolio" in c for c in item.comments)
+    assert ad["cta_portfolio"] == "recommended"
+    assert any(
+        "call_to_action SHOP_NOW -> a dynamic CTA from TikTok's recommendation" in c for c in item.comments
+    )
     with_portfolio = migrate.convert(campaign, groups, ads, now=NOW_DT, cta_portfolio="7400000000000000001")
     (ad,) = with_portfolio.document["adgroups"][0]["ads"]
     assert ad["ad_configuration"]["call_to_action_id"] == "7400000000000000001"
