@@ -1,0 +1,137 @@
+"""Profile the real `smartplus plan` (or `import`) process: where its CPU and its memory go.
+
+The emulator runs as its own process (`smartplus emulator serve --seed scale:CxGxA`), the command
+runs as another, under py-spy (CPU, every thread: the top functions by own samples and by
+samples including callees; the manifests are parsed in a worker thread, which cProfile misses),
+under cProfile with `--cprofile` (main thread only), or with `--memory` under tracemalloc (the lines that hold the most memory at the moment the plan is
+built, when the live account, the manifests and the plan are all alive, and the peak).
+
+    .venv/bin/python bench/profile_cli.py plan --seed scale:200x10x5 [--changes] [--top 15]
+    .venv/bin/python bench/profile_cli.py plan --seed scale:1000x10x5 --memory
+    .venv/bin/python bench/profile_cli.py import --seed scale:200x10x5
+"""
+
+from __future__ import annotations
+
+import argparse
+import pstats
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from _common import ROOT, emulator_server, parse_scale, run_child, smartplus, write_scale_manifests
+
+# Run in the child: trace allocations, snapshot when load_and_plan returns (the plan, the live
+# account and the manifests are all alive then), print the top lines and the peak at exit.
+MEMORY_WRAPPER = """
+import sys, tracemalloc
+tracemalloc.start(1)
+from reconciler import pipeline
+_orig = pipeline.load_and_plan
+_snap = []
+async def _wrapped(*a, **k):
+    out = await _orig(*a, **k)
+    _snap.append(tracemalloc.take_snapshot())
+    return out
+pipeline.load_and_plan = _wrapped
+import atexit
+def _report():
+    cur, peak = tracemalloc.get_traced_memory()
+    print(f"tracemalloc: peak {peak / 2**20:.0f} MiB traced, {cur / 2**20:.0f} MiB at exit", file=sys.stderr)
+    if _snap:
+        top = _snap[0].statistics("lineno")
+        total = sum(s.size for s in top)
+        print(f"at plan built: {total / 2**20:.0f} MiB traced; top {TOP} lines:", file=sys.stderr)
+        for s in top[:TOP]:
+            f = s.traceback[0]
+            print(f"  {s.size / 2**20:8.1f} MiB {s.count:>9} blocks  {f.filename}:{f.lineno}", file=sys.stderr)
+atexit.register(_report)
+sys.argv = ["smartplus", ARGS]
+from reconciler.cli import main
+main()
+"""
+
+
+def print_spy(raw: str, top: int) -> None:
+    """py-spy's collapsed stacks (``frame;frame;... count``) -> top functions, own and inclusive."""
+    own: Counter[str] = Counter()
+    incl: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack:
+            continue
+        count = int(n)
+        total += count
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        frames = [re.sub(r"\(/.*?/(site-packages|lib/python3\.\d+|perf)/", "(", f) for f in frames]
+        own[frames[-1]] += count
+        for f in set(frames):
+            if "(reconciler/" in f and "__main__" not in f and "clikit" not in f:
+                incl[f] += count
+    print(f"\n{total} samples of busy threads at 200/s (idle waits are not sampled)")
+    for title, counter in (("own samples", own), ("samples including callees (our functions)", incl)):
+        print(f"\n---- top {top} by {title} ----")
+        for name, count in counter.most_common(top):
+            print(f"  {count:>6} {count / total:6.1%}  {name}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("command", choices=["plan", "import"])
+    ap.add_argument("--seed", default="scale:200x10x5")
+    ap.add_argument("--changes", action="store_true", help="every ad's text differs from the live one")
+    ap.add_argument("--latency-ms", type=int, default=50)
+    ap.add_argument("--rate", type=float, default=10.0)
+    ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--memory", action="store_true", help="tracemalloc instead of cProfile (plan only)")
+    ap.add_argument("--cprofile", action="store_true", help="cProfile (main thread) instead of py-spy")
+    ap.add_argument("--keep", help="copy the profile (.prof, or py-spy's raw stacks) here")
+    args = ap.parse_args()
+    c, g, a = parse_scale(args.seed)
+    work = Path(tempfile.mkdtemp(prefix="smartplus-profile-"))
+    try:
+        manifests = write_scale_manifests(work / "m", c, g, a, changed_ads=args.changes)
+        if args.command == "plan":
+            cli = ["plan", str(manifests), "-o", str(work / "plan.json"), "--rate-limit", str(args.rate)]
+        else:
+            cli = ["import", "--advertiser", "7000000000000000001", "-o", str(work / "imported")]
+            cli += ["--rate-limit", str(args.rate)]
+        prof = work / "out.prof"
+        if args.memory:
+            code = MEMORY_WRAPPER.replace("TOP", str(args.top)).replace("ARGS", repr(cli)[1:-1])
+            cmd = [sys.executable, "-c", code]
+        elif args.cprofile:
+            cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "reconciler", *cli]
+        else:
+            spy = str(Path(sys.executable).with_name("py-spy"))
+            cmd = [spy, "record", "--nonblocking", "-r", "200", "-f", "raw", "-o", str(prof), "--"]
+            cmd += [sys.executable, "-m", "reconciler", *cli]
+        with emulator_server(args.seed, args.latency_ms, args.rate):
+            run = run_child(cmd, cwd=ROOT)
+        print(f"$ {' '.join(smartplus(*cli)[2:])}  (seed {args.seed}, changes: {args.changes})")
+        print(f"exit {run.rc}; wall {run.wall:.2f} s; CPU {run.cpu:.2f} s; peak RSS {run.peak_mb:.0f} MB")
+        print("(under the profiler: slower than without it)")
+        if run.rc not in (0, 2):
+            print(run.stderr[-3000:])
+        if args.memory:
+            print(run.stderr[-6000:])
+            return
+        if args.cprofile:
+            stats = pstats.Stats(str(prof))
+            for key in ("tottime", "cumulative"):
+                print(f"\n---- top {args.top} by {key} ----")
+                stats.sort_stats(key).print_stats(args.top)
+        else:
+            print_spy(prof.read_text(encoding="utf-8"), args.top)
+        if args.keep:
+            shutil.copy(prof, args.keep)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
