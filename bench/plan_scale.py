@@ -63,6 +63,7 @@ class Series:
     throttled_server: list[int] = field(default_factory=list)
     n_changes: list[int] = field(default_factory=list)
     plan_bytes: list[int] = field(default_factory=list)
+    read_s: list[float] = field(default_factory=list)  # the read alone, as the plan's stats say
     blocked: str = ""  # the first guardrail line, when a guardrail blocks a change (exit 3)
 
     @property
@@ -119,6 +120,7 @@ def run_series(base: str, series: Series, manifests: Path, work: Path, runs: int
         series.throttled_server.append(int(after.get("40100", 0)) - int(before.get("40100", 0)))  # type: ignore[union-attr]
         series.n_changes.append(len(saved.get("changes", [])))
         series.plan_bytes.append(out.stat().st_size)
+        series.read_s.append(float(stats.get("read_seconds", 0.0)))
         out.unlink()
 
 
@@ -137,6 +139,8 @@ def print_series(s: Series, rate: float) -> None:
         ("wall (s)", median_range(walls)),
         ("paging minimum's time (s)", f"{base_time:.2f}"),
         ("wall / paging minimum's time", median_range([w / base_time for w in walls])),
+        ("read alone (s), plan's stats", median_range(s.read_s)),
+        ("read / paging minimum's time", median_range([r / base_time for r in s.read_s])),
         (
             "wall / own calls' time (old figure)",
             median_range([w / (n / rate) for w, n in zip(walls, s.calls, strict=True)]),
