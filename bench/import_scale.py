@@ -60,8 +60,10 @@ def main() -> None:
         print(f"  peak RSS (MB)     {median_range([r.peak_mb for r in runs], '.0f')}")
         print(f"  CPU per object    {median_range([r.cpu / n_objects * 1e6 for r in runs], '.0f')} us")
         if plan is not None:
-            last = plan.stdout.strip().splitlines()[-1:] or ["?"]
-            print(f"  plan of the imported files: exit {plan.rc}, {last[0]!r}")
+            verdict = (
+                "No changes" if "No changes" in plan.stdout else "CHANGES (the import did not round-trip)"
+            )
+            print(f"  smartplus plan of the imported files: exit {plan.rc}, {verdict}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
