@@ -61,6 +61,7 @@ class Series:
     calls: list[int] = field(default_factory=list)
     throttled_client: list[int] = field(default_factory=list)
     throttled_server: list[int] = field(default_factory=list)
+    decreases: list[int] = field(default_factory=list)
     n_changes: list[int] = field(default_factory=list)
     plan_bytes: list[int] = field(default_factory=list)
     # stats.read_seconds of the saved plan: load_and_plan from start to end (parse, read, facts
@@ -119,6 +120,7 @@ def run_series(base: str, series: Series, manifests: Path, work: Path, runs: int
         series.runs.append(run)
         series.calls.append(int(stats.get("api_calls", 0)))
         series.throttled_client.append(int(stats.get("throttled", 0)))
+        series.decreases.append(int(stats.get("rate_decreases", 0)))
         series.throttled_server.append(int(after.get("40100", 0)) - int(before.get("40100", 0)))  # type: ignore[union-attr]
         series.n_changes.append(len(saved.get("changes", [])))
         series.plan_bytes.append(out.stat().st_size)
@@ -148,7 +150,10 @@ def print_series(s: Series, rate: float) -> None:
             median_range([w / (n / rate) for w, n in zip(walls, s.calls, strict=True)]),
         ),
         ("40100 answers (server), total", f"{sum(s.throttled_server)} in {len(s.runs)} run(s)"),
-        ("rate-limit answers (client), total", f"{sum(s.throttled_client)}"),
+        (
+            "rate-limit answers (client), total",
+            f"{sum(s.throttled_client)} (the client slowed down {sum(s.decreases)} time(s))",
+        ),
         ("CPU of the process (s)", median_range([r.cpu for r in s.runs])),
         ("CPU per object (us)", median_range([r.cpu / s.objects * 1e6 for r in s.runs], ".0f")),
         ("peak RSS (MB)", median_range([r.peak_mb for r in s.runs], ".0f")),

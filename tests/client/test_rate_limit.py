@@ -88,9 +88,9 @@ def test_slow_down_lowers_the_rate_once_per_second_to_a_floor() -> None:
     limiter = RateLimiter(10.0, clock=lambda: now[0])
     assert limiter.rate == pytest.approx(9.5) and limiter.burst == pytest.approx(4.75)
     limiter.slow_down()
-    assert limiter.rate == pytest.approx(7.6) and limiter.burst == 1.0
+    assert limiter.rate == pytest.approx(8.55) and limiter.burst == 1.0
     limiter.slow_down()  # the same second: requests in flight together answered together
-    assert limiter.rate == pytest.approx(7.6)
+    assert limiter.rate == pytest.approx(8.55)
     for _ in range(40):
         now[0] += 1.5
         limiter.slow_down()
