@@ -127,7 +127,7 @@ def test_a_client_faster_than_the_server_slows_down_and_finishes() -> None:
     app = create_app(now=NOW, rate_limit=10)
 
     async def go() -> TikTokClient:
-        async with emulator_client(app, 40.0, backoff_base=0.01, backoff_cap=0.05) as client:
+        async with emulator_client(app, 40.0, backoff_base=0.05, backoff_cap=1.0) as client:
             await read_many(client, 50)
             return client
 
