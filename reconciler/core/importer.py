@@ -895,15 +895,7 @@ if _CDumper is not None:
 
 
 def _emit(dumper_class: Any, doc: Mapping[str, Any]) -> str:
-    stream = io.StringIO()
-    dumper = dumper_class(stream, allow_unicode=True, width=WIDTH, default_flow_style=False, sort_keys=False)
-    try:
-        dumper.open()
-        dumper.serialize(_node(doc))
-        dumper.close()
-    finally:
-        dumper.dispose()
-    return stream.getvalue()
+    return str(yaml.serialize(_node(doc), Dumper=dumper_class, allow_unicode=True, width=WIDTH))
 
 
 _SEQ_ITEM = re.compile(r"^( *)((?:- )*)")
