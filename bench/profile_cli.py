@@ -3,8 +3,8 @@
 The emulator runs as its own process (`smartplus emulator serve --seed scale:CxGxA`), the command
 runs as another, under py-spy (CPU, every thread: the top functions by own samples and by
 samples including callees; the manifests are parsed in a worker thread, which cProfile misses),
-under cProfile with `--cprofile` (main thread only), or with `--memory` under tracemalloc (the lines that hold the most memory at the moment the plan is
-built, when the live account, the manifests and the plan are all alive, and the peak).
+under cProfile with `--cprofile` (main thread only), or with `--memory` under tracemalloc (the lines that hold the most memory when the account has been
+read, and again when the plan is built, and the peak).
 
     .venv/bin/python bench/profile_cli.py plan --seed scale:200x10x5 [--changes] [--top 15]
     .venv/bin/python bench/profile_cli.py plan --seed scale:1000x10x5 --memory
@@ -24,30 +24,42 @@ from pathlib import Path
 
 from _common import ROOT, emulator_server, parse_scale, run_child, smartplus, write_scale_manifests
 
-# Run in the child: trace allocations, snapshot when load_and_plan returns (the plan, the live
-# account and the manifests are all alive then), print the top lines and the peak at exit.
+# Run in the child: trace allocations, snapshot when the account has been read and when
+# load_and_plan returns, print the top lines of each and the peak at exit.
 MEMORY_WRAPPER = """
 import sys, tracemalloc
-tracemalloc.start(1)
+tracemalloc.start(12)
 from reconciler import pipeline
-_orig = pipeline.load_and_plan
-_snap = []
-async def _wrapped(*a, **k):
-    out = await _orig(*a, **k)
-    _snap.append(tracemalloc.take_snapshot())
-    return out
-pipeline.load_and_plan = _wrapped
+from reconciler.adapters import fetch
+_snap = {}
+def _wrap(owner, name, label):
+    orig = getattr(owner, name)
+    async def wrapped(*a, **k):
+        out = await orig(*a, **k)
+        _snap[label] = (tracemalloc.take_snapshot(), tracemalloc.get_traced_memory()[0])
+        return out
+    setattr(owner, name, wrapped)
+_wrap(fetch, "fetch_for", "account read")
+_wrap(pipeline, "load_and_plan", "plan built")
 import atexit
 def _report():
     cur, peak = tracemalloc.get_traced_memory()
     print(f"tracemalloc: peak {peak / 2**20:.0f} MiB traced, {cur / 2**20:.0f} MiB at exit", file=sys.stderr)
-    if _snap:
-        top = _snap[0].statistics("lineno")
-        total = sum(s.size for s in top)
-        print(f"at plan built: {total / 2**20:.0f} MiB traced; top {TOP} lines:", file=sys.stderr)
+    for label, (snap, size) in _snap.items():
+        top = snap.statistics("lineno")
+        print(f"at {label}: {size / 2**20:.0f} MiB traced; top {TOP} lines:", file=sys.stderr)
         for s in top[:TOP]:
             f = s.traceback[0]
             print(f"  {s.size / 2**20:8.1f} MiB {s.count:>9} blocks  {f.filename}:{f.lineno}", file=sys.stderr)
+        ours = {}
+        for s in snap.statistics("traceback"):
+            # Python 3.11 tracemalloc tracebacks: most recent call first.
+            frame = next((f for f in s.traceback if "/reconciler/" in f.filename), None)
+            key = f"{frame.filename.split('/reconciler/')[-1]}:{frame.lineno}" if frame else "(outside reconciler/)"
+            ours[key] = ours.get(key, 0) + s.size
+        print(f"  by the innermost line of reconciler/ that allocated it:", file=sys.stderr)
+        for key, size in sorted(ours.items(), key=lambda kv: -kv[1])[:TOP]:
+            print(f"  {size / 2**20:8.1f} MiB  reconciler/{key}", file=sys.stderr)
 atexit.register(_report)
 sys.argv = ["smartplus", ARGS]
 from reconciler.cli import main
