@@ -109,6 +109,8 @@ def main() -> None:
         manifests = write_scale_manifests(work / "m", c, g, a, changed_ads=args.changes)
         if args.command == "plan":
             cli = ["plan", str(manifests), "-o", str(work / "plan.json"), "--rate-limit", str(args.rate)]
+            if args.changes:  # as bench/plan_scale.py: the seed's ad groups are new, so the learning phase
+                cli += ["--override", "learning-phase"]
         else:
             cli = ["import", "--advertiser", "7000000000000000001", "-o", str(work / "imported")]
             cli += ["--rate-limit", str(args.rate)]
