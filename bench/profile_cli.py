@@ -68,9 +68,11 @@ main()
 
 
 def print_spy(raw: str, top: int) -> None:
-    """py-spy's collapsed stacks (``frame;frame;... count``) -> top functions, own and inclusive."""
+    """py-spy's collapsed stacks (``frame;frame;... count``) -> top functions: by own samples (with
+    the nearest function of ours that called them), and ours by samples including callees."""
     own: Counter[str] = Counter()
     incl: Counter[str] = Counter()
+    via: dict[str, Counter[str]] = {}
     total = 0
     for line in raw.splitlines():
         stack, _, n = line.rpartition(" ")
@@ -80,15 +82,20 @@ def print_spy(raw: str, top: int) -> None:
         total += count
         frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
         frames = [re.sub(r"\(/.*?/(site-packages|lib/python3\.\d+|perf)/", "(", f) for f in frames]
+        ours = [f for f in frames if "(reconciler/" in f and "__main__" not in f and "clikit" not in f]
         own[frames[-1]] += count
-        for f in set(frames):
-            if "(reconciler/" in f and "__main__" not in f and "clikit" not in f:
-                incl[f] += count
+        caller = next((f for f in reversed(ours) if f != frames[-1]), "-")
+        via.setdefault(frames[-1], Counter())[caller] += count
+        for f in set(ours):
+            incl[f] += count
     print(f"\n{total} samples of busy threads at 200/s (idle waits are not sampled)")
-    for title, counter in (("own samples", own), ("samples including callees (our functions)", incl)):
-        print(f"\n---- top {top} by {title} ----")
-        for name, count in counter.most_common(top):
-            print(f"  {count:>6} {count / total:6.1%}  {name}")
+    print(f"\n---- top {top} by own samples (<- the nearest caller of ours) ----")
+    for name, count in own.most_common(top):
+        callers = ", ".join(f"{c} {m}" for c, m in via[name].most_common(2))
+        print(f"  {count:>6} {count / total:6.1%}  {name}  <- {callers}")
+    print(f"\n---- top {top} of ours by samples including callees ----")
+    for name, count in incl.most_common(top):
+        print(f"  {count:>6} {count / total:6.1%}  {name}")
 
 
 def main() -> None:
