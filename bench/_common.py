@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -61,3 +64,92 @@ def server_stats(base: str) -> dict[str, object]:
 def server_reset_stats(base: str) -> None:
     # Counting starts now: the seed's own requests (none) and the health checks are not ours.
     httpx.post(f"{base}/_emulator/config", json={}, timeout=10)
+
+
+# ---- the CLI as its own process, and the figures of a few runs ---------------------------------
+
+
+@dataclass
+class ChildRun:
+    """One child process: exit code, wall time, its own CPU (user + system) and peak RSS."""
+
+    rc: int
+    wall: float
+    cpu: float
+    peak_mb: float
+    stdout: str
+    stderr: str
+
+
+def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> ChildRun:
+    """Run ``cmd`` and measure it alone: ``os.wait4`` gives the rusage of that child (not of the
+    emulator, which is another child of this process)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=cwd or ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return ChildRun(
+            rc=proc.returncode,
+            wall=wall,
+            cpu=usage.ru_utime + usage.ru_stime,
+            peak_mb=usage.ru_maxrss / 1024,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def smartplus(*args: str) -> list[str]:
+    """The real command line, as a user runs it (``smartplus`` is ``python -m reconciler``)."""
+    return [sys.executable, "-m", "reconciler", *args]
+
+
+def median_range(values: Sequence[float], fmt: str = ".2f") -> str:
+    """``median (min-max)`` of a few runs."""
+    if not values:
+        return "-"
+    med = statistics.median(values)
+    if len(values) == 1:
+        return format(med, fmt)
+    return f"{format(med, fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def paging_minimum(campaigns: int, adgroups: int, ads: int) -> int:
+    """The fewest list calls that can read the account: campaigns in pages of 1,000; ad groups
+    (pages of 1,000) and ads (pages of 100) filtered by at most 100 campaign ids per request."""
+    chunks = -(-campaigns // 100)
+    per_chunk_groups = min(100, campaigns) * adgroups
+    return (
+        -(-campaigns // 1000)
+        + chunks * -(-per_chunk_groups // 1000)
+        + chunks * -(-(per_chunk_groups * ads) // 100)
+    )
+
+
+def write_scale_manifests(
+    work: Path, campaigns: int, adgroups: int, ads: int, *, changed_ads: bool = False
+) -> Path:
+    """The manifests of the ``scale:CxGxA`` seed in ``work``; with ``changed_ads`` every ad's text
+    differs from the live one (one changed field per ad), in this copy only."""
+    text = (ROOT / "bench" / "scale.yaml.j2").read_text(encoding="utf-8")
+    if changed_ads:
+        assert "Scale ad text" in text
+        text = text.replace("Scale ad text", "Changed ad text")
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "scale.yaml.j2").write_text(text, encoding="utf-8")
+    (work / "scale.values.yaml").write_text(
+        f"campaigns: {campaigns}\nadgroups: {adgroups}\nads: {ads}\nbudget: 500\n"
+        'start_time: "2026-01-01 00:00:00"\n'  # as the scale seed has it
+    )
+    return work
+
+
+def parse_scale(seed: str) -> tuple[int, int, int]:
+    """``scale:CxGxA`` -> (C, G, A)."""
+    c, g, a = (int(x) for x in seed.removeprefix("scale:").split("x"))
+    return c, g, a

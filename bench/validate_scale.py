@@ -3,7 +3,7 @@
 Figures, not a timed test (spec 9). The campaigns are written as 200 plain YAML
 files and, separately, rendered from one template that emits 200 documents, so
 that both paths of ``adapters.files.load`` (read + parse + validate + rules)
-are measured. Target: under 2 s for the 10,000 objects.
+are measured. Target: <= 1 s of CPU for the 10,000 objects (issue 15), the median of the runs.
 
     .venv/bin/python bench/validate_scale.py [--campaigns 200 --adgroups 10 --ads 4]
 """
@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from _common import median_range
 
 from reconciler.adapters.files import load
 
@@ -125,7 +128,7 @@ def main() -> None:
     ap.add_argument("--campaigns", type=int, default=200)
     ap.add_argument("--adgroups", type=int, default=10)
     ap.add_argument("--ads", type=int, default=4)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -146,12 +149,12 @@ def main() -> None:
             ("one template", [str(root / "tpl")], sets),
         ):
             runs = [timed(paths, s) for _ in range(args.repeat)]
-            best = min(runs)
-            assert best[1] == target, best
+            assert all(r[1] == target for r in runs), runs
+            walls, cpus = [r[0] for r in runs], [r[2] for r in runs]
             print(
-                f"  {label:17s} best wall {best[0]:.2f} s  (cpu {best[2]:.2f} s; runs: "
-                + ", ".join(f"{r[0]:.2f}" for r in runs)
-                + f")  target < 2 s: {'ok' if best[0] < 2 else 'MISSED'}"
+                f"  {label:17s} wall {median_range(walls)} s, CPU {median_range(cpus)} s "
+                f"(median (range) of {len(runs)})  target CPU <= 1 s: "
+                f"{'met' if statistics.median(cpus) <= 1 else 'MISSED'}"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory {peak:.0f} MB")

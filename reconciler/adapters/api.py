@@ -7,12 +7,15 @@ I/O edge. What it does for every caller:
   query string, as TikTok and its SDK do;
 - the envelope: TikTok answers business errors with HTTP 200 and a non-zero
   ``code``, so errors are mapped from the body's ``code``, not the status;
-- one client-side token bucket for all requests (default 10 per second),
-  spacing requests evenly so that a server limit of the same rate is never hit;
-- retries, with exponential backoff and full jitter, of what is retryable only
-  (40100, 40132, 61000, 50000, 50002, 51xxx, HTTP 5xx, timeouts, dropped
-  connections). Writes that are not idempotent (creates) are not retried here:
-  apply decides, after looking the object up (a lost answer may hide a success);
+- one client-side token bucket for all requests (``RateLimiter``): it paces a
+  little under the configured rate (95%, default 10 per second), so that a
+  server limit of that rate is not hit when the network bunches requests up, and
+  a rate-limit answer lowers it for the rest of the run;
+- retries, with exponential backoff and full jitter, of what is retryable only:
+  the rate-limit answers (HTTP 429 whatever its body, codes 40100, 40132 and
+  61000), 50000, 50002, 51xxx, HTTP 5xx, timeouts, dropped connections. Writes
+  that are not idempotent (creates) are not retried here: apply decides, after
+  looking the object up (a lost answer may hide a success);
 - the token never appears in errors or stats.
 
 The client takes an httpx transport, so the emulator runs in process
@@ -38,32 +41,98 @@ import httpx
 from reconciler.errors import ApiError, ApiErrorInfo, AuthError, TransportError
 from reconciler.settings import Secret
 
-RETRYABLE_CODES = frozenset({40100, 40132, 61000, 50000, 50002})
+# TikTok's rate-limit codes (api-behavior.md 2: REQUEST_TOO_FREQUENT, REQUEST_FREQUENCY_LIMITED,
+# TOO_MANY_REQUESTS_BL). Its numeric limits and whether it ever answers HTTP 429 are NOT FOUND; a
+# 429 from a gateway in front of it is treated as one more rate-limit answer, whatever its body.
+RATE_LIMIT_CODES = frozenset({40100, 40132, 61000})
+RETRYABLE_CODES = RATE_LIMIT_CODES | {50000, 50002}
 AUTH_CODES = frozenset({40001, 40102, 40104, 40105, 40113, 40118, 40125, 40130})
+HTTP_TOO_MANY_REQUESTS = 429
 
 
 def is_retryable_code(code: int) -> bool:
     return code in RETRYABLE_CODES or 51000 <= code <= 51999
 
 
-class RateLimiter:
-    """A token bucket with a burst of one: requests leave evenly spaced, 1/rate apart."""
+class RateLimited(ApiError):
+    """A rate-limit answer (HTTP 429, or code 40100, 40132 or 61000): always retryable."""
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
+    def __init__(self, info: ApiErrorInfo, retry_after: float | None = None) -> None:
+        super().__init__(info, retryable=True)
+        self.retry_after = retry_after
+
+
+class RateLimiter:
+    """A token bucket shared by every request of one client.
+
+    It refills at ``headroom`` (95%) of the configured rate and holds at most ``burst`` tokens
+    (half a second of the rate: a server's bucket is never emptied by us alone, and keeps room
+    for requests the network delivers bunched up). Tokens are taken when a request really
+    leaves, one waiter at a time, so requests that were held up (the event loop busy parsing)
+    do not leave together afterwards.
+
+    ``slow_down()`` is called on every rate-limit answer: the rate drops by a tenth (at most once
+    per second, since requests in flight together answer together) down to a tenth of the
+    configured rate, the burst to one, and the bucket empties, for the rest of the run. TikTok's
+    numeric limits are NOT FOUND, so the configured rate is a guess that the server corrects; a
+    tenth, not more, because a busy server (or machine) also answers 40100 to a client that kept
+    its pace, when it handles late requests that arrived evenly (bench/plan_scale.py at 5x)."""
+
+    HEADROOM = 0.95
+    DECREASE = 0.9
+    FLOOR = 0.1  # of the configured rate
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        headroom: float = HEADROOM,
+        burst: float | None = None,
+    ) -> None:
+        self.configured = rate
+        self.rate = rate * headroom if rate > 0 else 0.0
+        self.burst = max(1.0, self.rate / 2) if burst is None else max(1.0, burst)
+        self.floor = rate * self.FLOOR
+        self.decreases = 0
+        self._tokens = self.burst
+        self._stamp: float | None = None
+        self._last_decrease = -1e9
         self._lock = asyncio.Lock()
         self._clock = clock
 
+    @property
+    def interval(self) -> float:
+        return 1.0 / self.rate if self.rate > 0 else 0.0
+
+    def _refill(self, now: float) -> None:
+        if self._stamp is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
     async def acquire(self) -> None:
-        if self.interval == 0:
+        if self.rate <= 0:
             return
-        async with self._lock:
-            now = self._clock()
-            wait = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if wait > 0:
-            await asyncio.sleep(wait)
+        async with self._lock:  # asyncio.Lock is FIFO: requests leave in the order they asked
+            while True:
+                self._refill(self._clock())
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
+                    return
+                await asyncio.sleep((1.0 - self._tokens) / self.rate)
+
+    def slow_down(self) -> None:
+        """A rate-limit answer came back: send less for the rest of the run."""
+        if self.rate <= 0:
+            return
+        now = self._clock()
+        self._refill(now)
+        self._tokens = min(self._tokens, 0.0)  # the server's bucket is empty: wait a full interval
+        self.burst = 1.0
+        if now - self._last_decrease >= 1.0:
+            self._last_decrease = now
+            self.rate = max(self.floor, self.rate * self.DECREASE)
+            self.decreases += 1
 
 
 @dataclass
@@ -71,7 +140,8 @@ class Stats:
     calls: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     retries: int = 0
-    throttled: int = 0  # 40100 answers received
+    throttled: int = 0  # rate-limit answers received (HTTP 429, 40100, 40132, 61000)
+    rate_decreases: int = 0  # times the client lowered its rate after one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,7 +150,23 @@ class Stats:
             "answer_codes": dict(sorted(self.codes.items())),
             "retries": self.retries,
             "throttled": self.throttled,
+            "rate_decreases": self.rate_decreases,
         }
+
+
+RETRY_AFTER_CAP = 60.0  # seconds: a longer Retry-After is not waited out inside one request
+
+
+def _retry_after(value: str | None) -> float | None:
+    """The seconds of a ``Retry-After`` header (whether TikTok sends one is NOT FOUND; a gateway
+    may). The HTTP-date form is not honoured: the back-off applies instead."""
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
 
 
 def encode_params(params: dict[str, Any]) -> dict[str, str]:
@@ -106,6 +192,7 @@ class TikTokClient:
         transport: httpx.AsyncBaseTransport | None = None,
         rate_limit: float = 10.0,
         timeout: float = 30.0,
+        rate_burst: float | None = None,
         max_attempts: int = 8,
         backoff_base: float = 0.2,
         backoff_cap: float = 5.0,
@@ -115,7 +202,7 @@ class TikTokClient:
         self.token = token
         # Where this client points, as a saved plan records it (apply refuses another target).
         self.target: dict[str, str] = {"base_url": base_url}
-        self.limiter = RateLimiter(rate_limit)
+        self.limiter = RateLimiter(rate_limit, burst=rate_burst)
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -191,6 +278,13 @@ class TikTokClient:
                 ApiErrorInfo(-1, f"connection failed: {msg}", endpoint=endpoint), retryable=True
             ) from None
         self._saw_date(resp)
+        if resp.status_code == HTTP_TOO_MANY_REQUESTS:
+            # Whatever the body says (JSON envelope, text or HTML from a gateway): too many requests.
+            self.stats.codes["http429"] += 1
+            raise RateLimited(
+                ApiErrorInfo(-1, "HTTP 429 Too Many Requests", endpoint=endpoint),
+                retry_after=_retry_after(resp.headers.get("retry-after")),
+            )
         if resp.status_code >= 500:
             self.stats.codes[f"http{resp.status_code}"] += 1
             raise TransportError(
@@ -212,8 +306,6 @@ class TikTokClient:
         self.stats.codes[str(code)] += 1
         if code in (0, 20001):
             return envelope.get("data") or {}
-        if code == 40100:
-            self.stats.throttled += 1
         info = ApiErrorInfo(
             code=code,
             message=self.token.scrub(str(envelope.get("message", ""))),
@@ -222,6 +314,8 @@ class TikTokClient:
         )
         if code in AUTH_CODES:
             raise AuthError(info)
+        if code in RATE_LIMIT_CODES:
+            raise RateLimited(info)
         raise ApiError(info, retryable=is_retryable_code(code))
 
     async def request(
@@ -238,6 +332,21 @@ class TikTokClient:
             attempt += 1
             try:
                 return await self._once(method, path, params, body)
+            except RateLimited as exc:
+                self.stats.throttled += 1
+                before = self.limiter.rate
+                self.limiter.slow_down()
+                if self.limiter.rate < before:
+                    self.stats.rate_decreases += 1
+                # Even a rate-limited create goes back to its caller when ``retry`` is off: whether
+                # TikTok could have made it anyway is NOT FOUND, and apply looks it up first.
+                if not retry or attempt >= self.max_attempts:
+                    raise
+                self.stats.retries += 1
+                wait = self.backoff(attempt)
+                if exc.retry_after is not None:
+                    wait = max(wait, min(exc.retry_after, RETRY_AFTER_CAP))
+                await self.sleep(wait)
             except ApiError as exc:
                 if not (retry and exc.retryable) or attempt >= self.max_attempts:
                     raise

@@ -1,9 +1,8 @@
 """``smartplus import``: write manifests, with ``id:`` pins, for live Smart+ campaigns.
 
-Thin: ``adapters.importer`` reads the account, ``core.importer`` converts, this prints or writes
-files. Every file it writes is loaded back with ``adapters.files.load`` (render, parse, validate)
-before it is kept, so what lands on disk always validates; ``plan`` on it right after shows no
-changes for the upgraded campaigns. Legacy Smart+ campaigns become upgraded manifests under a new
+Thin: ``adapters.importer`` reads the account, ``core.importer`` converts (and validates each
+document once, on the very YAML text that is written, so what lands on disk validates), this
+prints or writes files. ``plan`` on them right after shows no changes for the upgraded campaigns. Legacy Smart+ campaigns become upgraded manifests under a new
 name, created disabled by ``apply`` (see the comment block at the top of each such file).
 
 Exit codes: 0 every campaign imported; 1 error, or some campaigns could not be imported (each is
@@ -13,7 +12,6 @@ named with the reason; the others are still written).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 import click
@@ -37,13 +35,17 @@ def render_all(
     rows: reader.AccountRows, now: dt.datetime, cta_portfolio: str | None = None
 ) -> importer.ImportResult:
     """Rows -> the imported campaigns (upgraded, then legacy, then manual ones), skipped ones and
-    warnings."""
-    result = importer.import_campaigns(rows.campaigns, rows.adgroups, rows.ads)
-    taken = rows.live_names | {str(c.get("campaign_name")) for c in rows.campaigns}
-    legacy = importer.import_legacy(rows.legacy, now=now, taken_names=taken)
-    result.campaigns.extend(legacy.campaigns)
-    result.skipped.extend(legacy.skipped)
-    taken |= {c.name for c in legacy.campaigns}
+    warnings; each document validated once."""
+    result = importer.import_account(
+        rows.campaigns,
+        rows.adgroups,
+        rows.ads,
+        rows.legacy,
+        now=now,
+        live_names=rows.live_names,
+        notes=rows.notes,
+    )
+    taken = set(rows.live_names) | {c.name for c in result.campaigns}
     m = rows.manual
     converted = migrate.import_manual(
         m.campaigns, m.adgroups, m.ads, now=now, taken_names=taken, cta_portfolio=cta_portfolio
@@ -51,16 +53,7 @@ def render_all(
     result.campaigns.extend(converted.campaigns)
     result.skipped.extend(converted.skipped)
     result.warnings.extend(converted.warnings)
-    result.warnings.extend(rows.notes)
     return result
-
-
-def check_loads(texts: dict[str, str]) -> None:
-    """Load the files as ``plan`` will (render, parse, validate); raise if they do not."""
-    with tempfile.TemporaryDirectory(prefix="smartplus-import-") as tmp:
-        for name, text in texts.items():
-            (Path(tmp) / name).write_text(text, encoding="utf-8")
-        files.load([tmp])
 
 
 @click.command("import")
@@ -133,10 +126,10 @@ def import_cmd(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     result = render_all(rows, now, cta_portfolio)
     existing = sorted(p.name for p in Path(out_dir).glob("*")) if out_dir and not force else []
-    names = importer.file_names(result.campaigns, taken=existing)
-    texts = {name: importer.to_yaml(item) for name, item in zip(names, result.campaigns, strict=True)}
-    if texts:
-        check_loads(texts)
+    try:
+        texts = importer.render_files(result.campaigns, taken=existing)
+    except ValueError as exc:  # two documents that plan would refuse together; not expected
+        raise SmartplusError(f"the imported manifests clash: {exc}") from None
     for warning in result.warnings:
         console.err(f"Warning: {warning}")
     for cid, why in result.skipped:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -31,12 +32,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from reconciler.core import manifests, rules, targeting
 from reconciler.core.diff import equal
 from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup, Campaign, CreativeInfo
-from reconciler.errors import Problem
+from reconciler.errors import Location, Problem
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 ALL_PLACEMENTS = ("PLACEMENT_TIKTOK", "PLACEMENT_PANGLE", "PLACEMENT_GLOBAL_APP_BUNDLE")
@@ -170,6 +171,9 @@ class ImportedCampaign:
     document: dict[str, Any]
     comments: list[str] = field(default_factory=list)
     legacy_id: str | None = None
+    # The YAML of ``document`` as validated by ``check_document`` (dumped once: ``to_yaml`` reuses
+    # it). None until then, or after ``document`` is changed by hand (then ``to_yaml`` dumps).
+    body: str | None = None
 
 
 @dataclass
@@ -198,14 +202,29 @@ def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
+_FIELDS: dict[type[BaseModel], list[tuple[str, type[BaseModel] | None, bool]]] = {}
+
+
+def _fields(model: type[BaseModel]) -> list[tuple[str, type[BaseModel] | None, bool]]:
+    """(name, inner model, is a list) of each field ``extract`` writes, once per model."""
+    found = _FIELDS.get(model)
+    if found is None:
+        found = [
+            (name, *_model_in(info.annotation))
+            for name, info in model.model_fields.items()
+            if name not in TOOL_KEYS
+        ]
+        _FIELDS[model] = found
+    return found
+
+
 def extract(model: type[BaseModel], row: Mapping[str, Any]) -> dict[str, Any]:
     """The part of ``row`` that ``model`` knows, in the model's field order (tool keys excluded)."""
     out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if name in TOOL_KEYS or name not in row or row[name] is None:
+    for name, inner, is_list in _fields(model):
+        value = row.get(name)
+        if value is None:
             continue
-        value = row[name]
-        inner, is_list = _model_in(info.annotation)
         if inner is not None and is_list and isinstance(value, list):
             out[name] = [extract(inner, v) if isinstance(v, Mapping) else v for v in value]
         elif inner is not None and isinstance(value, Mapping):
@@ -241,13 +260,32 @@ def _delete(doc: dict[str, Any], path: str) -> None:
         cur.pop(last, None)
 
 
+def _same(have: Any, want: Any) -> bool:
+    """``diff.equal``, answering first the cases whose answer is certain without deepdiff (which
+    costs about 1 ms a call): a string or a flag that is not equal, a list of strings with another
+    set of strings."""
+    if have == want:
+        return True
+    if have is None or want is None or isinstance(have, str | bool) or isinstance(want, str | bool):
+        return False
+    if (
+        isinstance(have, list)
+        and isinstance(want, list)
+        and all(isinstance(v, str) for v in have)
+        and all(isinstance(v, str) for v in want)
+        and set(have) != set(want)
+    ):
+        return False
+    return equal(have, want)
+
+
 def _applies(d: Default, row: Mapping[str, Any], campaign: Mapping[str, Any]) -> bool:
     for path, want in d.when.items():
         have = _get(campaign, path[len("campaign.") :]) if path.startswith("campaign.") else _get(row, path)
         if isinstance(want, tuple) and not isinstance(have, list):
             if have not in want:
                 return False
-        elif not equal(_plain(have), _plain(want)):
+        elif not _same(_plain(have), _plain(want)):
             return False
     return True
 
@@ -264,7 +302,7 @@ def strip_defaults(
         if d.scope == scope
         and d.path not in ALWAYS_WRITTEN[scope]
         and _get(row, d.path) is not None
-        and (d.value is ANY or equal(_plain(_get(row, d.path)), _plain(d.value)))
+        and (d.value is ANY or _same(_plain(_get(row, d.path)), _plain(d.value)))
         and _applies(d, row, campaign)
     ]
     for path in drop:
@@ -383,7 +421,7 @@ def import_campaigns(
         _dedupe_names(doc["adgroups"], "adgroup_name", where, result.warnings)
         for g in doc["adgroups"]:
             _dedupe_names(g["ads"], "ad_name", f"{where} ad group {g['id']}", result.warnings)
-        problem = check_document(doc, result.warnings, f"campaign {cid} ({c.get('campaign_name')})")
+        problem, body = validate_document(doc, result.warnings, f"campaign {cid} ({c.get('campaign_name')})")
         if problem:
             result.skipped.append((cid, problem))
             continue
@@ -396,6 +434,7 @@ def import_campaigns(
                     f"Imported by `smartplus import` from advertiser {c.get('advertiser_id')}, campaign {cid}.",
                     "`id:` pins tie each object to its live counterpart; fields left out keep TikTok's defaults.",
                 ],
+                body=body,
             )
         )
     return result
@@ -407,11 +446,22 @@ def import_campaigns(
 DROPPABLE_RULES = frozenset({"targeting-manual-only", "targeting-suggestions"})
 
 
+IMPORT_FILE = "<import>"
+
+
 def document_problems(doc: Mapping[str, Any]) -> list[Problem]:
-    """What ``validate`` would say about this document (parse, models, cross-field rules)."""
-    text = yaml.dump(dict(doc), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
-    loaded, problems = manifests.load_campaigns(text, "<import>")
-    return problems or rules.check(loaded)
+    """What ``validate`` would say about this document (models, cross-field rules).
+
+    The dict is validated as it is rather than parsed back from its YAML: ``dump_document``
+    writes text that reads back as exactly this dict (tests/importer/test_yaml.py), so the
+    file says what was validated, and the document is dumped once, after it validates."""
+    try:
+        campaign = Campaign.model_validate(doc)
+    except ValidationError as exc:
+        return manifests.validation_problems(exc, {}, IMPORT_FILE)
+    except (RecursionError, ValueError, TypeError) as exc:
+        return [Problem(Location(file=IMPORT_FILE), "document-shape", f"{type(exc).__name__}: {exc}")]
+    return rules.check([manifests.Manifest(campaign=campaign, file=IMPORT_FILE, document=0)])
 
 
 def _path_keys(path: str) -> list[str | int]:
@@ -428,15 +478,25 @@ def _pop_path(doc: dict[str, Any], keys: Sequence[str | int]) -> Any:
 def check_document(doc: dict[str, Any], warnings: list[str] | None = None, where: str = "") -> str | None:
     """None if ``doc`` validates (after leaving out the fields of ``DROPPABLE_RULES``, each with a
     warning), else the first problem, said briefly."""
+    return validate_document(doc, warnings, where)[0]
+
+
+def validate_document(
+    doc: dict[str, Any], warnings: list[str] | None = None, where: str = ""
+) -> tuple[str | None, str]:
+    """-> (None, the document's YAML) or (the first problem, said briefly; "")."""
     for _ in range(100):
         problems = document_problems(doc)
         if not problems:
-            return None
+            return None, dump_document(doc)
         hard = [p for p in problems if p.rule not in DROPPABLE_RULES or not p.location.path]
         if hard:
             p = hard[0]
             more = f" (and {len(hard) - 1} more)" if len(hard) > 1 else ""
-            return f"does not fit the manifest format: {p.location.path or ''}: {p.rule}: {p.message}{more}"
+            return (
+                f"does not fit the manifest format: {p.location.path or ''}: {p.rule}: {p.message}{more}",
+                "",
+            )
         for p in problems:
             assert p.location.path is not None
             value = _pop_path(doc, _path_keys(p.location.path))
@@ -445,7 +505,34 @@ def check_document(doc: dict[str, Any], warnings: list[str] | None = None, where
                     f"{where}: {p.location.path} = {value!r} left out (not managed; its live value stays): "
                     f"{p.message}"
                 )
-    return "does not fit the manifest format"
+    return "does not fit the manifest format", ""
+
+
+def cross_document_problems(items: Sequence[ImportedCampaign]) -> list[str]:
+    """What ``validate`` checks across files (``rules.check``: campaign names unique per
+    advertiser, an id pinned once), for documents each already validated alone, so that the
+    files need not be validated a second time together."""
+    out: list[str] = []
+    names: dict[tuple[str, str], str] = {}
+    pins: dict[tuple[str, str, str], str] = {}
+    for item in items:
+        doc = item.document
+        adv, name = str(doc.get("advertiser_id")), str(doc.get("campaign_name"))
+        if (adv, name) in names:
+            out.append(f"campaign name {name!r} of advertiser {adv} written twice ({names[adv, name]})")
+        names.setdefault((adv, name), item.name)
+        objects: list[tuple[str, Mapping[str, Any]]] = [("campaign", doc)]
+        for g in doc.get("adgroups") or []:
+            objects.append(("adgroup", g))
+            objects.extend(("ad", a) for a in g.get("ads") or [])
+        for kind, obj in objects:
+            if obj.get("id") is None:
+                continue
+            pin = (adv, kind, str(obj["id"]))
+            if pin in pins:
+                out.append(f"{kind} id {pin[2]} pinned twice ({pins[pin]}, {item.name})")
+            pins.setdefault(pin, item.name)
+    return out
 
 
 # ---- legacy Smart+ -----------------------------------------------------------------------------
@@ -694,7 +781,7 @@ def import_legacy(
         if item.name in taken:
             result.skipped.append((lid, f"legacy Smart+ campaign already migrated as {item.name!r}"))
             continue
-        problem = check_document(item.document, result.warnings, f"legacy campaign {lid}")
+        problem, item.body = validate_document(item.document, result.warnings, f"legacy campaign {lid}")
         if problem:
             result.skipped.append((lid, f"legacy Smart+ campaign {problem}"))
             continue
@@ -703,7 +790,50 @@ def import_legacy(
     return result
 
 
+def import_account(
+    campaigns: Iterable[Mapping[str, Any]],
+    adgroups: Iterable[Mapping[str, Any]],
+    ads: Iterable[Mapping[str, Any]],
+    legacy: Iterable[Mapping[str, Any]] = (),
+    *,
+    now: dt.datetime,
+    live_names: Iterable[str] = (),
+    notes: Iterable[str] = (),
+) -> ImportResult:
+    """Everything ``smartplus import`` converts, in one place: the upgraded campaigns first, then
+    the legacy ones (whose new names must not be taken by any live campaign), each document
+    validated once; ``notes`` (what the reader could not read) become warnings."""
+    campaigns = list(campaigns)
+    result = import_campaigns(campaigns, adgroups, ads)
+    taken = set(live_names) | {str(c.get("campaign_name")) for c in campaigns}
+    migrated = import_legacy(legacy, now=now, taken_names=taken)
+    result.campaigns.extend(migrated.campaigns)
+    result.skipped.extend(migrated.skipped)
+    result.warnings.extend(migrated.warnings)
+    result.warnings.extend(notes)
+    return result
+
+
+def render_files(items: Sequence[ImportedCampaign], taken: Iterable[str] = ()) -> dict[str, str]:
+    """File name -> text for every imported campaign (names unique among themselves and ``taken``).
+    Raises ValueError if the documents clash with each other (a name or a pin twice), which
+    ``plan`` would refuse."""
+    clashes = cross_document_problems(items)
+    if clashes:
+        raise ValueError("; ".join(clashes))
+    return {name: to_yaml(item) for name, item in zip(file_names(items, taken), items, strict=True)}
+
+
 # ---- YAML and file names -----------------------------------------------------------------------
+
+
+# The C emitter (libyaml) where PyYAML has it: the pure-Python one costs about 30 us per scalar,
+# seconds for an account. Both get the same nodes (``_node``), so the two write the same text
+# (``_indent_sequences`` gives libyaml's output the Python dumper's list indentation);
+# tests/importer/test_yaml.py holds them to it. No line width: a long text stays on its line.
+_CDumper: Any = getattr(yaml, "CSafeDumper", None)
+WIDTH = 1_000_000_000
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -711,27 +841,140 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)  # lists indented under their key, as in the docs
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Ids and anything YAML could read as another type are double-quoted, as in the docs' examples.
-    plain_ok = yaml.safe_load(value) == value if "\n" not in value else False
-    style = None if plain_ok and not value[:1].isdigit() else '"'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+_RESOLVER: Any = yaml.resolver.Resolver()
 
 
-_Dumper.add_representer(str, _str)
+class _Nowhere:
+    """The analyzer below never writes; an emitter still wants a stream (core does no I/O)."""
+
+    def write(self, _text: str) -> None:
+        raise AssertionError("the scalar analyzer does not write")
+
+
+_ANALYZER: Any = yaml.emitter.Emitter(stream=_Nowhere(), allow_unicode=True)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(value: str) -> bool:
+    """Whether ``value`` is written double-quoted: ids and numbers-to-be (a leading digit), and
+    anything a plain scalar would not give back as this string (``OFF``, ``null``, ``a: b``,
+    times, leading spaces, ...): YAML's own implicit resolver and plain-scalar analysis decide,
+    as a ``yaml.safe_load`` of the value would, without parsing it."""
+    if not value or "\n" in value or value[:1].isdigit():
+        return True
+    if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
+        return True
+    return not _ANALYZER.analyze_scalar(value).allow_block_plain
+
+
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_BOOL_TAG, _INT_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"
+_FLOAT_TAG, _NULL_TAG = "tag:yaml.org,2002:float", "tag:yaml.org,2002:null"
+
+
+def _float(value: float) -> str:
+    """As PyYAML's SafeRepresenter writes a float."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+
+
+def _node(value: Any) -> yaml.Node:
+    """The YAML node of a document made of dicts, lists and scalars. Built here rather than by
+    PyYAML's representer, whose type dispatch and alias bookkeeping cost as much as libyaml's
+    whole emitting; the same nodes go to either emitter."""
+    if isinstance(value, str):
+        return yaml.ScalarNode(_STR_TAG, value, style='"' if _quoted(value) else None)
+    if isinstance(value, bool):
+        return yaml.ScalarNode(_BOOL_TAG, "true" if value else "false")
+    if value is None:
+        return yaml.ScalarNode(_NULL_TAG, "null")
+    if isinstance(value, int):
+        return yaml.ScalarNode(_INT_TAG, str(value))
+    if isinstance(value, float):
+        return yaml.ScalarNode(_FLOAT_TAG, _float(value))
+    if isinstance(value, Mapping):
+        return yaml.MappingNode(
+            _MAP_TAG, [(_node(str(k)), _node(v)) for k, v in value.items()], flow_style=False
+        )
+    if isinstance(value, list | tuple):
+        return yaml.SequenceNode(_SEQ_TAG, [_node(v) for v in value], flow_style=False)
+    raise TypeError(f"cannot write a {type(value).__name__} in a manifest")
+
+
+if _CDumper is not None:
+
+    class _FastDumper(_CDumper):  # type: ignore[misc]
+        """libyaml's emitter; it asks the (Python, regex) resolver about every scalar, and a
+        manifest repeats the same values thousands of times, so the answers are kept."""
+
+        _memo: typing.ClassVar[dict[tuple[Any, ...], str]] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is not yaml.ScalarNode:
+                return str(super().resolve(kind, value, implicit))
+            key = (value, implicit)
+            tag = self._memo.get(key)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(self._memo) > 200_000:
+                    self._memo.clear()
+                self._memo[key] = tag
+            return tag
+
+
+def _emit(dumper_class: Any, doc: Mapping[str, Any]) -> str:
+    return str(yaml.serialize(_node(doc), Dumper=dumper_class, allow_unicode=True, width=WIDTH))
+
+
+_SEQ_ITEM = re.compile(r"^( *)((?:- )*)")
+
+
+def _indent_sequences(text: str) -> str:
+    """libyaml writes a list that is a mapping's value at the key's own indentation
+    (``key:\n- a``); indent it by two (``key:\n  - a``), with everything inside it. Line-based,
+    which is exact for block-style output without multi-line scalars (``WIDTH`` keeps every
+    scalar on one line, and texts with a line break are double-quoted, escapes included)."""
+    out: list[str] = []
+    open_at: list[int] = []  # the (original) column of each list being shifted
+    key_col = -1  # the column of the key that ends the previous line with ":", else -1
+    for line in text.splitlines(keepends=True):
+        m = _SEQ_ITEM.match(line)
+        assert m is not None
+        col = len(m.group(1))
+        item = line.startswith("- ", col) or line[col:].rstrip("\n") == "-"
+        while open_at and (col < open_at[-1] or (col == open_at[-1] and not item)):
+            open_at.pop()
+        if item and col == key_col:
+            open_at.append(col)
+        out.append(" " * (2 * len(open_at)) + line if open_at else line)
+        stripped = line.rstrip()
+        key_col = col + len(m.group(2)) if stripped.endswith(":") else -1
+    return "".join(out)
+
+
+def dump_document(doc: Mapping[str, Any]) -> str:
+    """Block-style YAML of one document, keys in the models' order."""
+    if _CDumper is not None:
+        text = _emit(_FastDumper, doc)
+        # libyaml escapes characters beyond the BMP (emoji: "\U0001F389"); the Python emitter
+        # writes them as they are, which a person can read. Rare, so that document is redone.
+        if "\\U" not in text:
+            return _indent_sequences(text)
+    return dump_document_python(doc)
+
+
+def dump_document_python(doc: Mapping[str, Any]) -> str:
+    """The same with the pure-Python emitter (where libyaml is missing)."""
+    return _emit(_Dumper, doc)
 
 
 def to_yaml(item: ImportedCampaign) -> str:
     header = "".join(f"# {line}".rstrip() + "\n" for line in item.comments)
-    body = yaml.dump(
-        item.document,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=110,
-        default_flow_style=False,
-    )
-    return header + body
+    return header + (item.body if item.body is not None else dump_document(item.document))
 
 
 def slugify(name: str) -> str:
