@@ -7,6 +7,11 @@ connections, lost answers, 40100) at the given rate and our own process
 again, as a user would. Printed: runs, faults injected by kind, crashes,
 re-runs, duplicates found (target 0) and runs that did not converge (target
 0). Run: `.venv/bin/python bench/fault_soak.py [--runs 50] [--campaigns 10]`.
+
+`--race N` also runs the two-applies race N times per way (two real `smartplus apply`
+processes started together against the HTTP emulator with latency: on one plan file, on two
+copies, on two copies without a shared lock as two CI runners, and on two plans made
+separately) and prints the duplicates found (target 0) and the runs that did not converge.
 """
 
 from __future__ import annotations
@@ -31,7 +36,12 @@ def main() -> None:
     ap.add_argument("--ads", type=int, default=3, help="ads per ad group (2 ad groups per campaign)")
     ap.add_argument("--rate", type=float, default=0.2, help="share of calls that fail")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--race", type=int, default=0, help="two-applies races per way (0: none)")
     args = ap.parse_args()
+    if args.race:
+        race_soak(args.race)
+        if args.runs == 0:
+            return
     rng = random.Random(args.seed)
     base = Path(tempfile.mkdtemp(prefix="smartplus-soak-"))
     markets = [f"M{i:02d}" for i in range(args.campaigns)]
@@ -70,6 +80,29 @@ def main() -> None:
     print(f"duplicates found: {duplicates} (target 0)")
     print(f"runs not converged to the manifests: {leftovers} (target 0)")
     print(f"wall time: {wall:.1f} s")
+
+
+def race_soak(n: int) -> None:
+    from reconciler.emulator import create_app
+    from reconciler.emulator.server import BackgroundServer
+    from tests.apply.test_two_applies import HOWS, LATENCY_MS, race
+
+    print(f"two applies at once, {n} run(s) per way, emulator latency {LATENCY_MS} ms:")
+    for how in HOWS:
+        dups = unconverged = refused = 0
+        start = time.perf_counter()
+        for i in range(n):
+            tmp = Path(tempfile.mkdtemp(prefix=f"smartplus-race-{how}-{i}-"))
+            app = create_app(db=str(tmp / "emu.db"), seed="demo", latency_ms=LATENCY_MS)
+            with BackgroundServer(app) as url:
+                r = race(url, tmp, how)
+            dups += sum(len(v) for v in r.duplicates.values())
+            unconverged += not r.converged
+            refused += 1 in r.codes
+        print(
+            f"  {how:12s} runs {n}: duplicates {dups}, not converged {unconverged}, "
+            f"loser refused {refused} (the rest found nothing left), {time.perf_counter() - start:.0f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,24 @@ def env_for(url: str, lock_dir: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("how", ["same-file", "two-copies", "two-runners", "two-plans"])
-def test_two_applies_at_once_never_duplicate(server: str, tmp_path: Path, how: str) -> None:
+HOWS = ("same-file", "two-copies", "two-runners", "two-plans")
+
+
+@dataclass
+class Race:
+    how: str
+    duplicates: dict[str, dict[str, int]]
+    codes: tuple[int, int]
+    outputs: tuple[str, str]
+    campaigns: int
+    ads: int
+    converged: bool
+    final: str
+
+
+def race(server: str, tmp_path: Path, how: str) -> Race:
+    """Two `smartplus apply` processes started together, then one more plan (and apply if the
+    winner stopped) to see that the account converges."""
     manifests = tmp_path / "manifests"
     shutil.copytree(DEMO, manifests)
     lock_a, lock_b = tmp_path / "locks-a", tmp_path / "locks-b"
@@ -109,25 +126,38 @@ def test_two_applies_at_once_never_duplicate(server: str, tmp_path: Path, how: s
     a = smartplus(env_a, "apply", str(plan_a), "--log", "")
     b = smartplus(env_b, "apply", str(plan_b), "--log", "")
     (code_a, out_a), (code_b, out_b) = finish(a), finish(b)
-
     seen = names(server)
-    for kind, counts in seen.items():
-        twice = {k: n for k, n in counts.items() if n > 1}
-        assert not twice, f"{how}: duplicated {kind}s {twice}\nA: {out_a}\nB: {out_b}"
-    assert sum(seen["campaign"].values()) == 1 and sum(seen["ad"].values()) == 4
+    dups = {kind: {k: n for k, n in counts.items() if n > 1} for kind, counts in seen.items()}
+    final = tmp_path / "final.json"
+    code, out = finish(smartplus(env_a, "plan", str(manifests), "-o", str(final), "--detailed-exitcode"))
+    if code == 2:
+        finish(smartplus(env_a, "apply", str(final), "--log", ""))
+        code, out = finish(smartplus(env_a, "plan", str(manifests), "--detailed-exitcode"))
+    return Race(
+        how,
+        {k: v for k, v in dups.items() if v},
+        (code_a, code_b),
+        (out_a, out_b),
+        sum(seen["campaign"].values()),
+        sum(seen["ad"].values()),
+        code == 0,
+        out,
+    )
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_two_applies_at_once_never_duplicate(server: str, tmp_path: Path, how: str) -> None:
+    r = race(server, tmp_path, how)
+    out_a, out_b = r.outputs
+    assert not r.duplicates, f"{how}: duplicated {r.duplicates}\nA: {out_a}\nB: {out_b}"
+    assert r.campaigns == 1 and r.ads == 4
     assert "Traceback" not in out_a + out_b
-    assert sorted([code_a, code_b]) in ([0, 0], [0, 1]), f"A {code_a}: {out_a}\nB {code_b}: {out_b}"
-    loser = out_a if code_a == 1 else out_b
-    if 1 in (code_a, code_b):
+    assert sorted(r.codes) in ([0, 0], [0, 1]), f"A {r.codes[0]}: {out_a}\nB {r.codes[1]}: {out_b}"
+    if 1 in r.codes:
+        loser = out_a if r.codes[0] == 1 else out_b
         assert any(
             why in loser
             for why in ("locked by another apply", "stale", "another apply is creating", "TikTok already had")
         ), loser
-
     # Whoever lost, the account converges: one more plan (and apply, if the winner stopped) is empty.
-    final = tmp_path / "final.json"
-    code, out = finish(smartplus(env_a, "plan", str(manifests), "-o", str(final), "--detailed-exitcode"))
-    if code == 2:
-        assert finish(smartplus(env_a, "apply", str(final), "--log", ""))[0] == 0
-        code, out = finish(smartplus(env_a, "plan", str(manifests), "--detailed-exitcode"))
-    assert code == 0, out
+    assert r.converged, r.final
