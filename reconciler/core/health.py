@@ -55,24 +55,49 @@ def reasons_of(review_infos: Iterable[Mapping[str, Any]]) -> dict[str, list[str]
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
+IN_REVIEW_NAMED = 5  # in-review ads named per campaign; the rest counted
+
+
 def notes(matching: Matching, reasons: Mapping[str, list[str]]) -> list[Note]:
-    out: list[Note] = []
-    items: list[tuple[Address, str, str]] = []
+    """Rejected ads one by one, with TikTok's reasons; ads in review one note per campaign
+    (a new campaign has all its ads in review for a while: a line each would drown the plan)."""
+    rejected: list[tuple[Address, str, str]] = []
+    reviewing: dict[Address, list[tuple[Address, str, str]]] = {}
     for addr, obj in matching.matched.items():
         if obj.kind != "ad":
             continue
         status = str(obj.row.get("secondary_status") or "")
         if status in IN_REVIEW:
-            items.append(
-                (addr, obj.id, f"ad {IN_REVIEW[status]} ({status}): it delivers once TikTok approves it")
-            )
+            reviewing.setdefault(addr.campaign_address(), []).append((addr, obj.id, status))
         elif status in REJECTED:
             why = reasons.get(obj.id)
             text = f"ad {REJECTED[status]} ({status})"
             text += ": " + "; ".join(why) if why else ": see its review in Ads Manager"
-            items.append(
+            rejected.append(
                 (addr, obj.id, text + ". Fix the creative or text in the manifest to send it to review again")
             )
-    for addr, rid, text in sorted(items):
-        out.append(Note("health", str(addr), rid, text))
+    out = [Note("health", str(addr), rid, text) for addr, rid, text in sorted(rejected)]
+    for campaign, ads in sorted(reviewing.items()):
+        ads.sort()
+        if len(ads) == 1:
+            addr, rid, status = ads[0]
+            out.append(
+                Note(
+                    "health",
+                    str(addr),
+                    rid,
+                    f"ad {IN_REVIEW[status]} ({status}): it delivers once TikTok approves it",
+                )
+            )
+            continue
+        named = ", ".join(f"{a.adgroup}/{a.ad}" for a, _, _ in ads[:IN_REVIEW_NAMED])
+        more = f" and {len(ads) - IN_REVIEW_NAMED} more" if len(ads) > IN_REVIEW_NAMED else ""
+        out.append(
+            Note(
+                "health",
+                str(campaign),
+                None,
+                f"{len(ads)} ads in review ({named}{more}): they deliver once TikTok approves them",
+            )
+        )
     return out
