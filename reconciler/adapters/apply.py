@@ -403,13 +403,25 @@ def _message(exc: SmartplusError) -> str:
     return exc.summary + (f" ({'; '.join(exc.detail.splitlines())})" if exc.detail else "")
 
 
-def request_id(plan: Plan, op: CreateCampaign | CreateAdGroup | CreateAd | Replace) -> str:
-    """A 64-bit integer as a string, from what is created and where, not from the plan: so a
-    resumed apply, a retry after a lost answer, a second runner applying a copy of the plan and
-    a second plan for the same new object all send the same id, and TikTok lets only one of
-    them succeed ("If you retry requests with the same request ID multiple times, then only
-    one will succeed", D:1843312852800706)."""
-    key = json.dumps([plan.target, op.address.key(), op.body], sort_keys=True, default=str)
+def request_id(
+    plan: Plan,
+    op: CreateCampaign | CreateAdGroup | CreateAd | Replace,
+    parent_id: str | None = None,
+    *,
+    generation: str | None = None,
+) -> str:
+    """A 64-bit integer as a string, from what is created and where (the target, the address, the
+    body, the parent's live id, and for a replace the id of the object it replaces), not from the
+    plan: so a resumed apply, a retry after a lost answer, a second runner applying a copy of the
+    plan and a second plan for the same new object all send the same id, and TikTok lets only
+    one of them succeed ("If you retry requests with the same request ID multiple times, then
+    only one will succeed", D:1843312852800706). The parent's and the replaced object's ids
+    keep a later generation apart: an ad group re-created under a new campaign, or a campaign
+    replaced back to an earlier body, is a new request."""
+    replaced = op.live_id if isinstance(op, Replace) else None
+    key = json.dumps(
+        [plan.target, op.address.key(), op.body, parent_id, replaced, generation], sort_keys=True, default=str
+    )
     h = hashlib.sha256(key.encode()).digest()
     return str(int.from_bytes(h[:8], "big") & ((1 << 63) - 1))
 
@@ -572,7 +584,7 @@ class Applier:
                 "call_to_action_id": self.resolve(c.cta),
             }
         if c.kind in ("campaign", "adgroup"):
-            body["request_id"] = request_id(self.plan, c)
+            body["request_id"] = request_id(self.plan, c, parent_id)
         if resumed:
             found = await self._lookup(c, parent_id)
             if found is not None:
@@ -588,29 +600,28 @@ class Applier:
                 return rid
             except ApiError as exc:
                 duplicate = exc.info.code == DUPLICATE_REQUEST
-                if duplicate and attempt == 1 and not resumed:
-                    # Our very first try of this request id, and TikTok has seen it: another
-                    # apply is creating this very object right now (or made it before, and it
-                    # was deleted since). Adopting it would race the other apply's children.
-                    raise ApplyError(
-                        f"{c.address}: TikTok already had this create's request_id: another apply is "
-                        "creating the same object (or made it before, and it was deleted since)",
-                        detail=exc.summary,
-                        hint="let the other apply finish, then `smartplus plan` shows what is left; "
-                        "if the object was deleted in Ads Manager, rename it in the manifest",
-                    ) from exc
                 if not (exc.retryable or duplicate) or attempt >= CREATE_ATTEMPTS:
                     raise
-                # The create may have happened (a lost answer): look before trying again.
+                # The create may have happened (a lost answer, or another apply): look first.
                 found = await self._lookup(c, parent_id)
                 if found is not None:
+                    if duplicate and attempt == 1 and not resumed:
+                        # Our very first try of this request id, TikTok has seen it, and the object
+                        # stands: another apply is creating this very object right now. Adopting
+                        # it would race that apply's children.
+                        raise ApplyError(
+                            f"{c.address}: another apply is creating the same object (TikTok already "
+                            f"had this create's request_id, and {c.kind} {found} stands)",
+                            detail=exc.summary,
+                            hint="let the other apply finish, then `smartplus plan` shows what is left",
+                        ) from exc
                     self._adopt(c, found)
                     return found
                 if duplicate:
-                    raise ApplyError(
-                        f"{c.address}: TikTok says the create request was already used, but no such object exists",
-                        detail=exc.summary,
-                    ) from exc
+                    # No object of that name: an earlier one was made with this very request and
+                    # renamed or deleted since (a pinned rename, a replace and back). A new request.
+                    body["request_id"] = request_id(self.plan, c, parent_id, generation=self.plan.plan_id)
+                    continue
                 self.client.stats.retries += 1
                 await self.client.sleep(self.client.backoff(attempt))
 
