@@ -19,8 +19,10 @@ that example.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import tempfile
 import time
 import traceback
 from collections import Counter
@@ -77,6 +79,9 @@ def main() -> int:
     ap.add_argument("--look-past", default="", help="sort,add-under-live,status-unmanaged")
     ap.add_argument("--shrink", action="store_true", help="shrink each failure (slow)")
     args = ap.parse_args()
+    # This soak's applies take their locks in a folder of their own: another apply on the
+    # machine (a test run, a second soak) must not hold them, nor they another's.
+    os.environ["SMARTPLUS_LOCK_DIR"] = tempfile.mkdtemp(prefix="smartplus-soak-locks-")
     past = {p for p in args.look_past.split(",") if p}
     if "sort" in past:
         look_past_sort()
