@@ -288,17 +288,24 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                         md5=choice.md5,
                         size=choice.size,
                         paths=(path,),
-                        reason=f"no {choice.kind} of this content (MD5 {choice.md5}) in the account",
+                        reason=f"{choice.kind} {path}, {choice.size:,} bytes: no {choice.kind} of this "
+                        f"content (MD5 {choice.md5}) in the account",
                     )
                     upload_at[key] = len(b.ops)
                     b.add(op)
                 i = upload_at[key]
                 up = b.ops[i]
                 assert isinstance(up, UploadMedia)
+                used_by = tuple(dict.fromkeys((*up.used_by, str(d.address))))
+                paths = tuple(dict.fromkeys((*up.paths, path)))
                 b.ops[i] = replace(
                     up,
-                    paths=tuple(dict.fromkeys((*up.paths, path))),
-                    used_by=tuple(dict.fromkeys((*up.used_by, str(d.address)))),
+                    paths=paths,
+                    used_by=used_by,
+                    notes=(
+                        *(f"same content: {p}" for p in paths[1:]),
+                        *(f"used by {a}" for a in used_by),
+                    ),
                 )
                 out.append((at, Ref(created_by=up.id)))
         return tuple(out)

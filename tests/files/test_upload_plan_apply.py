@@ -6,9 +6,13 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from reconciler import pipeline
+from reconciler.adapters.connect import EMULATOR_CLOCK_URL
 from reconciler.core.operations import CreateAd, UploadMedia
+from reconciler.emulator import EmulatorTransport
 from reconciler.errors import SmartplusError
 from tests.conftest import World
 
@@ -94,3 +98,40 @@ def test_a_changed_file_makes_the_saved_plan_stale(world: World, tmp_path: Path)
     (folder / "creatives/ugc-3-cover.png").write_bytes(png(720, 1280, b"other"))
     with pytest.raises(SmartplusError, match="manifest"):
         world.apply(plan, [str(folder)])
+
+
+def test_apply_waits_for_processing_before_the_ad(world: World, tmp_path: Path) -> None:
+    """Uploads answered with only their id (60 s of processing, by the emulator's clock): apply
+    polls with back-off (each back-off moves the emulator's clock) and creates the ad after."""
+    folder = tmp_path / "fm"
+    write_campaign(folder)
+    plan = world.plan([str(folder)])
+    world.run(lambda c: c._http.post("http://emulator/_emulator/files", json={"processing_delay_s": 60}))
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        async with httpx.AsyncClient(transport=EmulatorTransport(world.app)) as h:
+            await h.post(EMULATOR_CLOCK_URL, json={"advance_days": 20 / 86400})
+
+    loaded = world.load([str(folder)])
+    result = world.run(
+        lambda c: pipeline.apply_saved(c, plan, loaded, plan_path=tmp_path / "plan.json"), sleep=sleep
+    )
+    assert result.ok, (result.failed, result.verify_problems)
+    assert len(slept) >= 3  # 60 s of processing at 20 s per back-off
+    assert world.plan([str(folder)]).changes == []
+
+
+def test_the_plan_shows_each_upload_with_its_size_and_its_ads(world: World, tmp_path: Path) -> None:
+    from reconciler.core import explain
+
+    folder = tmp_path / "fm"
+    write_campaign(folder)
+    plan = world.plan([str(folder)])
+    text = "\n".join(line for _, line in explain.text_lines(plan))
+    size = (folder / "creatives/ugc-3.mp4").stat().st_size
+    assert f"{size:,} bytes" in text and "creatives/ugc-3.mp4" in text
+    (ad,) = [c for c in plan.changes if isinstance(c, CreateAd)]
+    assert text.count(f"used by {ad.address}") == 2
+    assert [type(c).from_json(c.to_json()) for c in plan.changes] == plan.changes  # the saved plan

@@ -73,6 +73,10 @@ def test_wrong_type_by_extension_and_by_content(tmp_path: Path) -> None:
     assert one(tmp_path).rule == "media-type"
     write_campaign(tmp_path, video="creatives/ugc-3-cover.png")  # an image as the video
     assert one(tmp_path).rule == "media-type"
+    (tmp_path / "creatives" / "fake.mp4").write_bytes(b"not a video, only its name")
+    write_campaign(tmp_path, video="creatives/fake.mp4")
+    p = one(tmp_path)
+    assert p.rule == "media-type" and "first bytes" in p.message
 
 
 def test_oversized_image_in_pixels(tmp_path: Path) -> None:
