@@ -135,3 +135,22 @@ def test_the_plan_shows_each_upload_with_its_size_and_its_ads(world: World, tmp_
     (ad,) = [c for c in plan.changes if isinstance(c, CreateAd)]
     assert text.count(f"used by {ad.address}") == 2
     assert [type(c).from_json(c.to_json()) for c in plan.changes] == plan.changes  # the saved plan
+
+
+def test_the_library_is_read_in_bulk_and_drift_sees_ids(world: World, tmp_path: Path) -> None:
+    from reconciler.core.drift import drift_items
+
+    folder = tmp_path / "fm"
+    write_campaign(folder)
+    for n in range(3):  # more files: still one library read per kind
+        (folder / "creatives" / f"v{n}.mp4").write_bytes(
+            b"".join([(folder / "creatives/ugc-3.mp4").read_bytes(), b"%d" % n])
+        )
+        write_campaign(folder, name=f"c{n}.yaml", campaign=f"Files {n}", video=f"creatives/v{n}.mp4")
+    plan = world.plan([str(folder)])
+    calls = plan.stats["calls_per_endpoint"]
+    assert calls["/file/video/ad/search/"] == 1 and calls["/file/image/ad/search/"] == 1, calls
+    assert len(uploads(plan)) == 5  # 4 videos, 1 shared cover
+    assert world.apply(plan, [str(folder)]).ok
+    after = world.plan([str(folder)])
+    assert after.changes == [] and drift_items(after) == []
