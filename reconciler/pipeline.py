@@ -20,10 +20,11 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.adapters import apply as apply_mod
-from reconciler.adapters import fetch, files
+from reconciler.adapters import fetch, files, media
 from reconciler.adapters.api import TikTokClient
 from reconciler.adapters.facts import cta_choices, fetch_facts, review_reasons
 from reconciler.core import guardrails, health, planner
+from reconciler.core import media as core_media
 from reconciler.core.live import LiveAccount, Matching
 from reconciler.core.plan import Note, Plan
 from reconciler.errors import SmartplusError
@@ -90,6 +91,10 @@ async def make_plan(
     calls_before = sum(client.stats.calls.values())
     if live is None:
         live = await fetch.fetch_live(client, loaded.manifests)
+    # `file:` creatives: the account's library read by signature (one read per advertiser and
+    # kind); those it holds become ids in the manifests, the others upload operations.
+    media_choices = await media.media_choices(client, loaded.media) if loaded.media else {}
+    manifests = core_media.resolve(loaded.manifests, media_choices)
     now = now or await client.now()  # the server's clock, from the Date header of the reads
     options = planner.PlanOptions(
         now=now,
@@ -101,13 +106,12 @@ async def make_plan(
         inputs=req.inputs(),
         target=dict(client.target),
         cta=await cta_choices(client, loaded.manifests, live),
+        media=media_choices,
     )
-    draft = planner.draft(loaded.manifests, live, options)
+    draft = planner.draft(manifests, live, options)
     draft.notes.extend(await review_health(client, draft.ctx.matching))
     spend_of, pixels_of = guardrails.facts_needed(draft.changes, draft.ctx.matching)
-    facts = await fetch_facts(
-        client, live, now, manifests=loaded.manifests, spend_of=spend_of, pixels_of=pixels_of
-    )
+    facts = await fetch_facts(client, live, now, manifests=manifests, spend_of=spend_of, pixels_of=pixels_of)
     stats = client.stats.to_json()
     stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
     stats["read_seconds"] = round(time.perf_counter() - start, 3)
@@ -208,5 +212,10 @@ async def apply_saved(
     apply_mod.check_plan(plan, digest=loaded.digest, now=now or await client.now(), target=client.target)
     with apply_mod.lock(plan, timeout=lock_timeout):
         return await apply_mod.apply_plan(
-            client, plan, loaded.manifests, journal_path=journal_path(plan_path), progress=progress
+            client,
+            plan,
+            loaded.manifests,
+            journal_path=journal_path(plan_path),
+            progress=progress,
+            media_uses=loaded.media,
         )

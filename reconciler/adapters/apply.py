@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import fcntl
 import hashlib
 import json
 import os
+import posixpath
 import socket
 import tempfile
 import time
@@ -44,8 +46,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler.adapters import fetch, files
+from reconciler.adapters import fetch, files, media
 from reconciler.adapters.api import TikTokClient
+from reconciler.core import media as core_media
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
@@ -63,6 +66,7 @@ from reconciler.core.operations import (
     Replace,
     SetStatus,
     Update,
+    UploadMedia,
 )
 from reconciler.core.plan import FORMAT_VERSION, Plan
 from reconciler.core.planner import NOT_DIFFED, TIME_FORMAT, desired_status, managed_fields
@@ -380,6 +384,21 @@ class ApplyResult:
 
 
 BUDGET_BATCH = "smart_plus/adgroup/budget/update/"
+# Polls of a file still processing (full-jitter back-off, capped by the client's backoff_cap).
+PROCESSING_ATTEMPTS = 40
+
+
+def with_media(body: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    """An ad's create body with the uploads' ids at their places ("creative_list.0.creative_info.
+    video_info.video_id"; the places are checked when the plan is read)."""
+    out = copy.deepcopy(body)
+    for at, rid in ids.items():
+        *path, last = at.split(".")
+        node: Any = out
+        for step in path:
+            node = node[int(step)] if step.isdigit() else node[step]
+        node[last] = rid
+    return out
 
 
 def budget_batches(ops: Sequence[Op]) -> list[list[Update]]:
@@ -541,6 +560,10 @@ class Applier:
                 rid = await self._create(c, resumed)
                 self.journal.finish(c.id, rid)
                 self._say(c, f"created {rid}")
+            case UploadMedia():
+                rid = await self._upload(c, resumed)
+                self.journal.finish(c.id, rid)
+                self._say(c, f"uploaded {c.media_kind} {rid} ({c.size:,} bytes)")
             case CreatePortfolio():
                 data = await self.client.post(c.endpoint, c.request_body(), retry=False)
                 rid = str(data["creative_portfolio_id"])
@@ -583,6 +606,8 @@ class Applier:
                 **(body.get("ad_configuration") or {}),
                 "call_to_action_id": self.resolve(c.cta),
             }
+        if isinstance(c, CreateAd) and c.media:
+            body = with_media(body, {at: self.resolve(ref) for at, ref in c.media})
         if c.kind in ("campaign", "adgroup"):
             body["request_id"] = request_id(self.plan, c, parent_id)
         if resumed:
@@ -624,6 +649,85 @@ class Applier:
                     continue
                 self.client.stats.retries += 1
                 await self.client.sleep(self.client.backoff(attempt))
+
+    # -- creative files --
+
+    async def _upload(self, c: UploadMedia, resumed: bool) -> str:
+        """One creative file into the advertiser's library, at most once: the id is journalled as
+        soon as TikTok gives it (a crash after that resumes on it), a resumed apply first looks the
+        content up by signature, and the file_name comes from the content hash, so a retry or a
+        second runner is refused as a duplicate name and then adopts the file found by signature."""
+        adv, kind = c.address.advertiser_id, c.media_kind
+        made = self.journal.made.get(c.id)
+        if made is None and resumed:
+            made = (await media.library(self.client, adv, kind)).get(c.md5)
+            if made is not None:
+                self._adopt(c, made)
+        if made is not None:
+            await self._processed(c, made)
+            return made
+        data = media.read_checked(c.paths[0], kind, c.md5)
+        fields = {
+            "advertiser_id": adv,
+            "upload_type": "UPLOAD_BY_FILE",
+            "file_name": c.file_name,
+            f"{kind}_signature": c.md5,
+        }
+        files = {f"{kind}_file": (posixpath.basename(c.paths[0]), data)}
+        try:
+            answer = await self.client.post_multipart(c.endpoint, fields, files)
+        except ApiError as exc:
+            # TikTok refuses a file_name the advertiser already has; its code and wording are NOT
+            # FOUND (the emulator answers 40002 on file_name): a refusal naming file_name is read as
+            # "this content is there already" (the name is the content's hash) and looked up.
+            if exc.info.code != 40002 or "file_name" not in exc.info.message:
+                raise
+            found = await self._by_signature(c)
+            if found is None:
+                raise ApplyError(
+                    f"{c.address}: TikTok refused the upload's file_name {c.file_name!r} as taken, but no "
+                    f"{kind} of MD5 {c.md5} is in the library",
+                    detail=exc.summary,
+                ) from exc
+            self._adopt(c, found)
+            return found
+        row = answer[0] if isinstance(answer, list) else answer
+        rid = str(row[media.ID_FIELD[kind]])
+        self._adopt(c, rid)
+        if "signature" not in row:  # the answer holds only the id: still processing
+            await self._processed(c, rid)
+        return rid
+
+    async def _by_signature(self, c: UploadMedia) -> str | None:
+        """The library's file of this content, waiting with back-off: another runner's upload of
+        the same name may still be processing (the search lists processed files only)."""
+        for attempt in range(1, PROCESSING_ATTEMPTS + 1):
+            found = (await media.library(self.client, c.address.advertiser_id, c.media_kind)).get(c.md5)
+            if found is not None:
+                return found
+            await self.client.sleep(self.client.backoff(attempt))
+        return None
+
+    async def _processed(self, c: UploadMedia, rid: str) -> None:
+        """Wait, with back-off, until the file's info holds more than its id (processing done):
+        an ad create with a file still processing is refused."""
+        kind = c.media_kind
+        for attempt in range(1, PROCESSING_ATTEMPTS + 1):
+            data = await self.client.get(
+                media.INFO[kind], {"advertiser_id": c.address.advertiser_id, f"{kind}_ids": [rid]}
+            )
+            rows = [r for r in data.get("list") or [] if str(r.get(media.ID_FIELD[kind])) == rid]
+            if rows and "signature" in rows[0]:
+                if str(rows[0]["signature"]).lower() != c.md5:
+                    raise ApplyError(f"{c.address}: {kind} {rid} does not hold the content of {c.paths[0]}")
+                return
+            if not rows:
+                raise ApplyError(f"{c.address}: {kind} {rid} is not in the advertiser's library")
+            await self.client.sleep(self.client.backoff(attempt))
+        raise ApplyError(
+            f"{c.address}: {kind} {rid} is still processing",
+            hint="apply again later: the upload is journalled, it is not uploaded twice",
+        )
 
     def _adopt(self, c: Op, rid: str) -> None:
         self.journal.created(c.id, c.address.key(), rid)
@@ -792,6 +896,7 @@ async def apply_plan(
     *,
     journal_path: Path,
     progress: Progress | None = None,
+    media_uses: Sequence[media.MediaUse] = (),
 ) -> ApplyResult:
     journal = Journal(journal_path, plan.plan_id)
     try:
@@ -810,6 +915,9 @@ async def apply_plan(
         result = await applier.run()
         if result.failed:
             return result
+        if media_uses:
+            # Verify compares ids: every `file:` is now a file of the library (uploaded or found).
+            manifests = core_media.resolve(manifests, await media.media_choices(client, media_uses))
         result.verify_problems = await verify(client, plan, manifests, result.ids)
         return result
     finally:

@@ -68,7 +68,7 @@ def needs_of(manifests: Sequence[Manifest], advertiser_id: str) -> Needs:
                     info = cr.creative_info
                     if info.identity_id and info.identity_type:
                         n.identities[info.identity_id] = info.identity_type
-                    if info.video_info is not None:
+                    if info.video_info is not None and info.video_info.video_id is not None:
                         n.videos.add(info.video_info.video_id)
     return n
 

@@ -41,6 +41,7 @@ from typing import IO, Any
 
 import yaml
 
+from reconciler.adapters import media as media_mod
 from reconciler.core import manifests as manifests_mod
 from reconciler.core import rules, templates
 from reconciler.core.manifests import Manifest
@@ -127,6 +128,7 @@ class LoadedManifests:
     rendered: list[templates.Rendered]
     manifests: list[Manifest]
     digest: str
+    media: tuple[media_mod.MediaUse, ...] = ()  # every `file:` creative, read and checked
 
 
 def _is_manifest(path: Path) -> bool:
@@ -347,6 +349,7 @@ class RenderedSet:
     rendered: list[templates.Rendered]
     problems: list[Problem]
     paths: tuple[str, ...] = ()  # as the user gave them, for the "no manifests" error
+    roots: tuple[Path, ...] = ()  # the manifest folders: where a `file:` creative may lie
 
 
 def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequence[str] = ()) -> RenderedSet:
@@ -381,7 +384,7 @@ def render(paths: Sequence[str], values_files: Sequence[str] = (), sets: Sequenc
             rendered.append(templates.Rendered(file=name, text=text, template=True, source_map=smap))
         else:
             rendered.append(templates.Rendered(file=name, text=text, template=False))
-    return RenderedSet(rendered, problems, tuple(paths))
+    return RenderedSet(rendered, problems, tuple(paths), tuple(roots))
 
 
 def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = None) -> LoadedManifests:
@@ -413,7 +416,9 @@ def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = 
         loaded.extend(ms)
         partials.extend(parts)
         problems.extend(ps)
+    uses, media_problems = media_mod.check(loaded, rs.roots)
     if validate:
+        problems.extend(media_problems)
         problems.extend(rules.check(loaded))
         # Every error at once: the cross-object rules also run on the campaigns whose fields
         # failed (without those fields), and say nothing about the fields already reported.
@@ -432,7 +437,9 @@ def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = 
     if problems:
         problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))
         raise ManifestError(problems)
-    return LoadedManifests(rendered=rs.rendered, manifests=loaded, digest=digest(rs.rendered))
+    return LoadedManifests(
+        rendered=rs.rendered, manifests=loaded, digest=digest(rs.rendered, uses), media=tuple(uses)
+    )
 
 
 _TOP_KEY = re.compile(r"^(advertiser_id|campaign_name|id):[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
@@ -464,13 +471,18 @@ def identities(rs: RenderedSet) -> set[tuple[str, str, str | None]] | None:
     return out
 
 
-def digest(rendered: Iterable[templates.Rendered]) -> str:
+def digest(rendered: Iterable[templates.Rendered], media: Iterable[media_mod.MediaUse] = ()) -> str:
+    """The manifests' text and the content of every creative file they name: a creative
+    changed after review makes a saved plan stale. Without files it is the text's digest alone
+    (unchanged for manifests that name no file)."""
     h = hashlib.sha256()
     for r in sorted(rendered, key=lambda r: r.file):
         h.update(r.file.encode())
         h.update(b"\0")
         h.update(r.text.encode())
         h.update(b"\0")
+    for path, sha in sorted({(u.media.path, u.media.sha256) for u in media}):
+        h.update(b"file\0" + path.encode() + b"\0" + sha.encode() + b"\0")
     return "sha256:" + h.hexdigest()
 
 

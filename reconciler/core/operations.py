@@ -16,6 +16,7 @@ The closed set of types is ``OPERATION_TYPES``; a saved plan naming anything els
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
@@ -23,6 +24,7 @@ from typing import Any, ClassVar, Literal
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange
 from reconciler.core.kinds import KindSpec, spec
+from reconciler.core.media import file_name as media_file_name
 
 Status = Literal["ENABLE", "DISABLE"]
 STATUSES: tuple[Status, ...] = ("ENABLE", "DISABLE")
@@ -256,22 +258,94 @@ class CreateAd(_CreateChild):
     # The dynamic-CTA portfolio an ad with `cta_portfolio: recommended` uses: apply puts its id in
     # ad_configuration.call_to_action_id (a portfolio the account has, or one this plan creates).
     cta: Ref | None = None
+    # The creative files this plan uploads (`file:` in the manifest): where in the body each
+    # upload's id goes ("creative_list.0.creative_info.video_info.video_id") and the upload.
+    media: tuple[tuple[str, Ref], ...] = ()
     type_name: ClassVar[str] = "create_ad"
 
     @property
     def refs(self) -> tuple[Ref, ...]:
-        return (self.parent,) if self.cta is None else (self.parent, self.cta)
+        own = (self.parent,) if self.cta is None else (self.parent, self.cta)
+        return own + tuple(r for _, r in self.media)
 
     def _own_json(self) -> dict[str, Any]:
         d = super()._own_json()
         if self.cta is not None:
             d["cta"] = self.cta.to_json()
+        if self.media:
+            d["media"] = [{"at": at, **r.to_json()} for at, r in self.media]
         return d
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> CreateAd:
         cta = Ref.from_json(d["cta"]) if d.get("cta") else None
-        return cls(**cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]), cta=cta)
+        media = tuple((str(m["at"]), Ref.from_json(m)) for m in d.get("media") or [])
+        for at, _ in media:
+            if not MEDIA_AT.fullmatch(at):
+                raise ValueError(f"a creative file's id goes into a video_id or web_uri, not {at!r}")
+        return cls(
+            **cls._common(d), parent=Ref.from_json(d["parent"]), body=dict(d["body"]), cta=cta, media=media
+        )
+
+
+# Where an upload's id may go in an ad's body: nowhere else (a saved plan is data, not code).
+MEDIA_AT = re.compile(
+    r"creative_list\.[0-9]+\.creative_info\.(video_info\.video_id|image_info\.[0-9]+\.web_uri)"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadMedia(Operation):
+    """A creative file of the manifests (``file:``) that the account does not hold yet (no file of
+    its MD5 ``signature`` in ``/file/video/ad/search/`` or ``/file/image/ad/search/``): one upload
+    per distinct content and advertiser, before the ads that use it (their ``media`` Refs). The
+    ``file_name`` comes from the content hash, so a retry or a second runner cannot make a second
+    copy under another name. Create-only, never deleted. The address is the first ad that uses it
+    (a file belongs to the advertiser's library, not to a campaign)."""
+
+    media_kind: Literal["video", "image"]
+    md5: str
+    size: int
+    paths: tuple[str, ...]  # the files (same content) as the manifests name them
+    used_by: tuple[str, ...] = ()  # the ads (display)
+    action: ClassVar[str] = "upload"
+    type_name: ClassVar[str] = "upload_media"
+
+    def __post_init__(self) -> None:
+        if self.media_kind not in ("video", "image") or not re.fullmatch(r"[0-9a-f]{32}", self.md5):
+            raise ValueError("an upload is a video or an image with the MD5 of its content")
+        if not self.paths:
+            raise ValueError("an upload names its file")
+
+    @property
+    def endpoint(self) -> str:
+        return f"file/{self.media_kind}/ad/upload/"
+
+    @property
+    def file_name(self) -> str:
+        return media_file_name(self.media_kind, self.md5)
+
+    def _own_json(self) -> dict[str, Any]:
+        return {
+            "endpoint": self.endpoint,
+            "media_kind": self.media_kind,
+            "md5": self.md5,
+            "size": self.size,
+            "file_name": self.file_name,
+            "paths": list(self.paths),
+            "used_by": list(self.used_by),
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> UploadMedia:
+        return cls(
+            **cls._common(d),
+            media_kind=d["media_kind"],
+            md5=str(d["md5"]),
+            size=int(d["size"]),
+            paths=tuple(str(p) for p in d["paths"]),
+            used_by=tuple(str(a) for a in d.get("used_by") or []),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -518,6 +592,7 @@ Op = (
     | DisableOrphans
     | PauseManualCampaign
     | CreatePortfolio
+    | UploadMedia
 )
 
 OPERATION_TYPES: dict[str, type[Op]] = {
@@ -532,6 +607,7 @@ OPERATION_TYPES: dict[str, type[Op]] = {
         DisableOrphans,
         PauseManualCampaign,
         CreatePortfolio,
+        UploadMedia,
     )
 }
 

@@ -33,6 +33,7 @@ from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
 from reconciler.core.live import DesiredObject, LiveAccount, Matching, match
 from reconciler.core.manifests import Manifest
+from reconciler.core.media import MediaChoice, MediaKey, has_files, shown_path
 from reconciler.core.operations import (
     CreateAd,
     CreateAdGroup,
@@ -47,6 +48,7 @@ from reconciler.core.operations import (
     Status,
     Target,
     Update,
+    UploadMedia,
     Verdict,
     with_spend,
     with_verdicts,
@@ -111,6 +113,9 @@ class PlanOptions:
     target: dict[str, Any] = field(default_factory=dict)  # the API endpoint (see adapters.connect)
     # Per advertiser, the dynamic-CTA portfolio for ads with `cta_portfolio: recommended`.
     cta: Mapping[str, CtaChoice] = field(default_factory=dict)
+    # The creative files (`file:`) the manifests name, per (advertiser, path): read by the adapters;
+    # those the account holds are already ids in the manifests (core.media.resolve).
+    media: Mapping[MediaKey, MediaChoice] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -245,6 +250,66 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                 portfolio_of[adv] = Ref(created_by=op.id)
         return portfolio_of[adv]
 
+    upload_at: dict[tuple[str, str, str], int] = {}  # (advertiser, kind, md5) -> index in b.ops
+
+    def media_refs(d: DesiredObject, body: dict[str, Any]) -> tuple[tuple[str, Ref], ...]:
+        """A new ad's `file:` creatives: each file's upload (one per content and advertiser, placed
+        before the first ad that needs it), and the `file` keys taken out of the body."""
+        if not isinstance(d.spec, Ad) or not has_files(d.spec):
+            return ()
+        adv = d.address.advertiser_id
+        out: list[tuple[str, Ref]] = []
+        for k, cr in enumerate(body.get("creative_list") or []):
+            info = cr["creative_info"]
+            slots: list[tuple[dict[str, Any], str, str]] = []
+            if isinstance(info.get("video_info"), dict):
+                slots.append(
+                    (info["video_info"], "video_id", f"creative_list.{k}.creative_info.video_info.video_id")
+                )
+            for n, img in enumerate(info.get("image_info") or []):
+                slots.append((img, "web_uri", f"creative_list.{k}.creative_info.image_info.{n}.web_uri"))
+            for slot, _id_key, at in slots:
+                file = slot.pop("file", None)
+                if file is None:
+                    continue
+                path = shown_path(d.manifest.file, file)
+                choice = options.media.get((adv, path))
+                if choice is None:
+                    raise PlanError(
+                        f"{d.address}: the creative file {path} was not read",
+                        hint="plan through `smartplus plan`, which reads the files and the account's library",
+                    )
+                key = (adv, choice.kind, choice.md5)
+                if key not in upload_at:
+                    op = UploadMedia(
+                        id=b.next_id(),
+                        address=d.address,
+                        media_kind=choice.kind,
+                        md5=choice.md5,
+                        size=choice.size,
+                        paths=(path,),
+                        reason=f"{choice.kind} {path}, {choice.size:,} bytes: no {choice.kind} of this "
+                        f"content (MD5 {choice.md5}) in the account",
+                    )
+                    upload_at[key] = len(b.ops)
+                    b.add(op)
+                i = upload_at[key]
+                up = b.ops[i]
+                assert isinstance(up, UploadMedia)
+                used_by = tuple(dict.fromkeys((*up.used_by, str(d.address))))
+                paths = tuple(dict.fromkeys((*up.paths, path)))
+                b.ops[i] = replace(
+                    up,
+                    paths=paths,
+                    used_by=used_by,
+                    notes=(
+                        *(f"same content: {p}" for p in paths[1:]),
+                        *(f"used by {a}" for a in used_by),
+                    ),
+                )
+                out.append((at, Ref(created_by=up.id)))
+        return tuple(out)
+
     def parent_ref(addr: Address) -> Ref | None:
         parent = addr.parent()
         if parent is None:
@@ -263,11 +328,21 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         if obj is None:
             new.add(addr)
             cta = cta_ref(d)
-            b.add(_create(b.next_id(), d, parent_ref(addr), cta))
+            body = create_body(d)
+            refs = media_refs(d, body)
+            b.add(_create(b.next_id(), d, parent_ref(addr), cta, body=body, media=refs))
             if want_status == "ENABLE":
                 status[(addr.advertiser_id, d.kind, "ENABLE")].append((addr, None))
             continue
 
+        if isinstance(d.spec, Ad) and has_files(d.spec):
+            # A live ad whose creative is now a file the account does not hold: a new upload for
+            # a live ad's creative is not planned yet (core.media resolved the files it holds).
+            raise PlanError(
+                f"{d.address}: a creative file of this live ad is not in the account yet; changing a "
+                "live ad's creative to a new file is not supported",
+                hint="give the new creative to a new ad (a new ad_name)",
+            )
         want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
         diffs = diff_fields(want, obj.row)
         immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
@@ -411,11 +486,19 @@ def keep_live_cta(
     return body
 
 
-def _create(op_id: str, d: DesiredObject, parent: Ref | None, cta: Ref | None = None) -> Op:
+def _create(
+    op_id: str,
+    d: DesiredObject,
+    parent: Ref | None,
+    cta: Ref | None = None,
+    *,
+    body: dict[str, Any] | None = None,
+    media: tuple[tuple[str, Ref], ...] = (),
+) -> Op:
     common: dict[str, Any] = {
         "id": op_id,
         "address": d.address,
-        "body": create_body(d),
+        "body": create_body(d) if body is None else body,
         "fields": tuple(FieldChange(k, None, v) for k, v in sorted(managed_fields(d).items())),
         "reason": f"no live {d.kind} named {d.address.ad or d.address.adgroup or d.address.campaign!r}",
     }
@@ -424,7 +507,7 @@ def _create(op_id: str, d: DesiredObject, parent: Ref | None, cta: Ref | None = 
     assert parent is not None
     if d.kind == "adgroup":
         return CreateAdGroup(**common, parent=parent)
-    return CreateAd(**common, parent=parent, cta=cta)
+    return CreateAd(**common, parent=parent, cta=cta, media=media)
 
 
 def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:

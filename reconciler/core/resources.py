@@ -515,13 +515,22 @@ class TargetingSpec(_Model):
 # ---- ad ------------------------------------------------------------------------------------------
 
 
+# ``file`` (tool key) in ``video_info`` / an ``image_info`` item: a creative kept beside the
+# manifest (a path relative to the manifest file, inside the manifest folders), which the plan
+# uploads once by content (MD5) and replaces by its id; it stands instead of video_id / web_uri
+# (exactly one of the two: checked by validate, reconciler/adapters/media.py). TikTok never sees it.
+MediaPath = Annotated[str, _Plain, Field(min_length=1, max_length=1024), _plain_schema(1024)]
+
+
 class VideoInfo(_Model):
-    video_id: Text
+    video_id: Text | None = None
+    file: MediaPath | None = None
     file_name: FileName | None = None
 
 
 class ImageInfo(_Model):
-    web_uri: Text
+    web_uri: Text | None = None
+    file: MediaPath | None = None
 
 
 class MusicInfo(_Model):

@@ -270,11 +270,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "video_info": "Spark Push / non-Spark SINGLE_VIDEO: the uploaded video. Left out for TikTok posts.",
     },
     "VideoInfo": {
-        "video_id": "The id of an uploaded video (/file/video/ad/upload/).",
+        "video_id": "The id of an uploaded video (/file/video/ad/upload/); or `file`.",
+        "file": "Tool key, instead of video_id: a video file (mp4/mov/mpeg/avi) relative to the "
+        "manifest, inside the manifest folders; the plan uploads it once by content (MD5).",
         "file_name": "Optional file name, 1-100 characters.",
     },
     "ImageInfo": {
-        "web_uri": "The image_id of an uploaded image (/file/image/ad/upload/).",
+        "web_uri": "The image_id of an uploaded image (/file/image/ad/upload/); or `file`.",
+        "file": "Tool key, instead of web_uri: an image file (jpg/jpeg/png, up to 50 MB and "
+        "3,686,400 pixels) relative to the manifest, inside the manifest folders.",
     },
     "MusicInfo": {
         "music_id": "The id of a music track.",
