@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from . import objects, schema
 from .smart_plus import (
@@ -34,6 +34,8 @@ from .smart_plus import (
 )
 from .store import Row, Store
 from .wire import INTERFACE_OFFLINE, JSON, ApiError, Query, page_info, param_error, parse_time
+
+T = TypeVar("T")
 
 MANUAL_CREATE_END = dt.datetime(2026, 12, 31)
 LEGACY_UPDATE_END = dt.datetime(2026, 6, 30)
@@ -450,31 +452,26 @@ def _check_filter_keys(filtering: JSON, allowed: set[str]) -> None:
             raise param_error(f"filtering.{key}", "Unknown field.")
 
 
-def _text_filter(filtering: JSON, key: str) -> str | None:
+def _typed_filter(filtering: JSON, key: str, kind: type[T], message: str) -> T | None:
+    """A filtering value of one JSON type, or None when absent; another type is a 40002."""
     value = filtering.get(key)
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise param_error(f"filtering.{key}", "Not a valid string")
+    if not isinstance(value, kind):
+        raise param_error(f"filtering.{key}", message)
     return value
+
+
+def _text_filter(filtering: JSON, key: str) -> str | None:
+    return _typed_filter(filtering, key, str, "Not a valid string")
 
 
 def _list_filter(filtering: JSON, key: str) -> list[Any] | None:
-    value = filtering.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise param_error(f"filtering.{key}", "Field must be set to array")
-    return value
+    return _typed_filter(filtering, key, list, "Field must be set to array")
 
 
 def _bool_filter(filtering: JSON, key: str) -> bool | None:
-    value = filtering.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise param_error(f"filtering.{key}", "Not a valid boolean.")
-    return value
+    return _typed_filter(filtering, key, bool, "Not a valid boolean.")
 
 
 def _time_bound(filtering: JSON, key: str) -> str | None:
