@@ -91,6 +91,9 @@ class SpendModel:
             if obj.kind == "adgroup" and obj.parent_id in self.campaigns:
                 self._group_key[addr] = (obj.parent_id, obj.id)
         self._add_manual(matching, live)
+        # The spend, before the operation being played, of each campaign it touches: its effect
+        # is their change alone, so playing a plan costs its length, not length x campaigns.
+        self._was: dict[str, float] = {}
         self.before = self.total()
         self.before_by_campaign = self.by_campaign()
 
@@ -132,9 +135,15 @@ class SpendModel:
 
     def play(self, op: Op) -> float:
         """Apply one operation to the model; its effect on the maximum daily spend."""
-        before = self.total()
+        self._was = {}
         self._apply(op)
-        return self.total() - before
+        return sum(self.campaigns[key].spend() - was for key, was in self._was.items())
+
+    def _touch(self, key: str) -> None:
+        """Called before a change to campaign ``key`` (or to one of its ad groups)."""
+        if key not in self._was:
+            c = self.campaigns.get(key)
+            self._was[key] = c.spend() if c is not None else 0.0
 
     def _apply(self, op: Op) -> None:
         addr = op.address
@@ -147,6 +156,7 @@ class SpendModel:
                 pass
             case Update(body=body) if "budget" in body:
                 if op.kind == "campaign" and addr in self._campaign_key:
+                    self._touch(self._campaign_key[addr])
                     self.campaigns[self._campaign_key[addr]].budget = _num(body["budget"])
                 elif op.kind == "adgroup":
                     g = self._group(addr)
@@ -166,10 +176,12 @@ class SpendModel:
             case PauseManualCampaign(manual_id=manual_id):
                 paused = self.campaigns.get("manual:" + manual_id)
                 if paused is not None:
+                    self._touch("manual:" + manual_id)
                     paused.status = "DISABLE"
 
     def _new_campaign(self, addr: Address, body: dict[str, Any]) -> None:
         key = "new:" + addr.key()
+        self._touch(key)
         self.campaigns[key] = _Campaign(
             address=addr,
             status=str(body.get("operation_status", "ENABLE")),
@@ -184,6 +196,7 @@ class SpendModel:
         if campaign_key is None:
             return
         key = "new:" + addr.key()
+        self._touch(campaign_key)
         self.campaigns[campaign_key].groups[key] = _Group(
             str(body.get("operation_status", "ENABLE")), _num(body.get("budget")), body.get("budget_mode")
         )
@@ -193,12 +206,14 @@ class SpendModel:
         where = self._group_key.get(addr)
         if where is None:
             return None
+        self._touch(where[0])  # every caller changes the ad group it asks for
         return self.campaigns[where[0]].groups.get(where[1])
 
     def _set_status(self, addr: Address, status: str) -> None:
         if addr.kind == "campaign":
             key = self._campaign_key.get(addr)
             if key is not None:
+                self._touch(key)
                 self.campaigns[key].status = status
         elif addr.kind == "adgroup":
             g = self._group(addr)

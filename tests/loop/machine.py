@@ -471,6 +471,14 @@ class LoopMachine(RuleBasedStateMachine):
             (str(c.address), [(v.rule, v.message) for v in c.verdicts if not v.overridden])
             for c in plan.blocked
         ]
+        # Each operation's spend effect is its change to the total: the effects add up to the
+        # plan's "after - before" (the spend model plays only the campaigns an operation touches).
+        effects = sum(c.spend_delta for c in plan.changes)
+        assert abs(effects - (plan.spend_after - plan.spend_before)) < 1e-6, (
+            effects,
+            plan.spend_before,
+            plan.spend_after,
+        )
         # The saved plan round-trips, and what is applied is the plan read back.
         data = json.loads(json.dumps(plan.to_json()))
         saved = Plan.from_json(data)
