@@ -1,8 +1,9 @@
-"""Step 5: desired x live -> field changes. The only module that imports deepdiff.
+"""Step 5: desired x live -> field changes.
 
 Pure. Live objects are first *projected* onto the fields the manifest manages
 (only what the manifest writes is managed; a value TikTok fills in for a field
-the manifest leaves out is not drift), then compared with these normalizations:
+the manifest leaves out is not drift), then compared by their normal forms
+(``normal``):
 
 - numbers compare by value (``500`` equals ``500.0``);
 - lists compare as sets: TikTok returns targeting ids, placements and even
@@ -21,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from deepdiff import DeepDiff
 
 MISSING: Any = None  # a field the live object does not have shows as null
 
@@ -93,37 +92,44 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def _key(value: Any) -> Any:
-    """A hashable, order-free normal form: numbers by value, lists as multisets.
-    Equal keys mean equal values under the rules above; the cheap path for the
-    common case (nothing changed), so deepdiff only runs where something may differ."""
-    if value is None or isinstance(value, bool | str):
+def normal(value: Any) -> Any:
+    """The normal form that decides equality: hashable and order-free.
+
+    - numbers by value, to 6 decimal places (TikTok echoes ``500`` as ``500.0``; money has at most
+      2 decimals, so a micro-unit never hides a change; an absolute rounding, not a relative
+      one, because a 7-significant-digit rule would hide a change of 100 in a budget of
+      1,500,000,000, as budgets in IDR or VND are); booleans are numbers, as Python's ``==`` has
+      them (a field is never a boolean on one side and a number on the other: the models type it);
+    - lists as sets (TikTok returns targeting ids, placements and ``creative_list`` in an order of
+      its own, and a repeated item adds nothing);
+    - mappings by their keys and values, tagged so that ``{}`` and ``[]`` differ.
+
+    Two values are equal when their normal forms are equal; nothing else is consulted (this used
+    to fall back to deepdiff, at about 0.5 ms a field: 5 s for 10,000 changed ads).
+    ``tests/manifests/test_diff_normal_form.py`` checks the rule against deepdiff configured alike."""
+    if value is None or isinstance(value, str):
         return value
-    if isinstance(value, int | float):
-        return round(float(value), 6)
+    if isinstance(value, int | float):  # bool included
+        try:
+            return (_NUM, round(float(value), 6) + 0.0)  # + 0.0: -0.0 is 0.0
+        except OverflowError:  # an int beyond float's range: exact
+            return (_NUM, value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _key(v)) for k, v in value.items()))
+        return (_MAP, frozenset((k, normal(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return tuple(sorted((_key(v) for v in value), key=repr))
-    return repr(value)
+        return (_LIST, frozenset(normal(v) for v in value))
+    return (_OTHER, repr(value))
+
+
+_NUM, _MAP, _LIST, _OTHER = "number", "mapping", "list", "other"
 
 
 def equal(before: Any, after: Any) -> bool:
     if before is None or after is None:
         return before is None and after is None
-    if before == after:  # plain equality implies equality under every rule above (500 == 500.0)
+    if before == after:  # plain equality implies equal normal forms: the cheap common case
         return True
-    if _key(before) == _key(after):
-        return True
-    diff = DeepDiff(
-        canonical(before),
-        canonical(after),
-        ignore_order=True,
-        ignore_numeric_type_changes=True,
-        significant_digits=6,
-        number_format_notation="e",
-    )
-    return not diff
+    return bool(normal(before) == normal(after))
 
 
 def diff_fields(desired: dict[str, Any], live: dict[str, Any]) -> list[FieldChange]:
