@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
+_quote = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept (C when there)
+
 Kind = Literal["campaign", "adgroup", "ad"]
 KINDS: tuple[Kind, ...] = ("campaign", "adgroup", "ad")
 
@@ -77,11 +79,13 @@ class Address:
         return Address(self.advertiser_id, self.campaign)
 
     def __str__(self) -> str:
-        s = f"campaign[{json.dumps(self.campaign, ensure_ascii=False)}]"
+        # _quote is json.dumps(name, ensure_ascii=False) without json.dumps's per-call set-up
+        # (the address of every operation is written twice in a plan: 10,000 changes, 60,000 calls).
+        s = f"campaign[{_quote(self.campaign)}]"
         if self.adgroup is not None:
-            s += f".adgroup[{json.dumps(self.adgroup, ensure_ascii=False)}]"
+            s += f".adgroup[{_quote(self.adgroup)}]"
         if self.ad is not None:
-            s += f".ad[{json.dumps(self.ad, ensure_ascii=False)}]"
+            s += f".ad[{_quote(self.ad)}]"
         return s
 
     def key(self) -> str:

@@ -20,7 +20,8 @@ from reconciler.core.addresses import Kind
 from reconciler.core.operations import Op, Ref, Target, Verdict
 
 # 2: typed operations (one per TikTok mutation), parents as refs, a content hash and a target.
-FORMAT_VERSION = 2
+# 3: the content hash is taken over the section hashes (each section serialized once).
+FORMAT_VERSION = 3
 
 Change = Op  # what explain, drift and the guardrails call an operation of the plan
 ACTIONS: tuple[str, ...] = ("create", "update", "set_status", "replace", "disable")
@@ -120,11 +121,16 @@ class Plan:
         return out
 
     def compute_hash(self) -> str:
-        return _hash(self._content())
+        return _over_sections(self.section_hashes())
 
     def seal(self) -> None:
-        """Set the content hash (and the plan id, its short form) over what drives apply."""
-        self.content_hash = self.compute_hash()
+        """Set the content hash (and the plan id, its short form) over what drives apply.
+
+        The content hash is the hash of the section hashes, so each section is serialized once;
+        the sections are kept for ``to_json``. A plan changed after ``seal`` without sealing it
+        again writes hashes that do not match it, and apply refuses it: it fails closed."""
+        self._sealed_sections = self.section_hashes()
+        self.content_hash = _over_sections(self._sealed_sections)
         self.plan_id = self.content_hash[:16]
 
     def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
@@ -163,7 +169,7 @@ class Plan:
         }
         if hashes:
             d["content_hash"] = self.content_hash
-            d["section_hashes"] = self.section_hashes()
+            d["section_hashes"] = dict(self._sealed_sections or self.section_hashes())
         return d
 
     @classmethod
@@ -209,12 +215,21 @@ class Plan:
         return plan
 
     saved_section_hashes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _sealed_sections: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 def _canonical(value: Any) -> Any:
-    """500 and 500.0 hash alike: a number's JSON spelling must not change the hash."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    """500 and 500.0 hash alike: a number's JSON spelling must not change the hash.
+    (Exact type tests first: strings are most of a plan, and this walk runs over all of it.)"""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is dict:
+        return {k: _canonical(v) for k, v in value.items()}
+    if t is list or t is tuple:
+        return [_canonical(v) for v in value]
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -226,6 +241,11 @@ def _note_kind(kind: Any) -> NoteKind:
     if kind not in NOTE_KINDS:
         raise ValueError(f"unknown note kind {kind!r}")
     return kind  # type: ignore[no-any-return]
+
+
+def _over_sections(sections: dict[str, str]) -> str:
+    """The content hash: one over the section hashes, in their order (the plan, then operations)."""
+    return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sections.items()).encode()).hexdigest()
 
 
 def _hash(value: Any) -> str:

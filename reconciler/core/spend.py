@@ -137,7 +137,7 @@ class SpendModel:
         """Apply one operation to the model; its effect on the maximum daily spend."""
         self._was = {}
         self._apply(op)
-        return sum(self.campaigns[key].spend() - was for key, was in self._was.items())
+        return sum((self.campaigns[key].spend() - was for key, was in self._was.items()), 0.0)
 
     def _touch(self, key: str) -> None:
         """Called before a change to campaign ``key`` (or to one of its ad groups)."""
