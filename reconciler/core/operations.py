@@ -173,7 +173,8 @@ class Operation:
         if self.fields:
             d["fields"] = [f.to_json() for f in self.fields]
         d["reason"] = self.reason
-        d["spend_delta"] = round(self.spend_delta, 2)
+        delta = float(round(self.spend_delta, 2))
+        d["spend_delta"] = int(delta) if delta.is_integer() else delta  # 0, not 0.0: see plan._hash
         if self.verdicts:
             d["verdicts"] = [v.to_json() for v in self.verdicts]
         d["blocked"] = self.blocked

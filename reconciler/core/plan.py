@@ -249,7 +249,12 @@ def _over_sections(sections: dict[str, str]) -> str:
 
 
 def _hash(value: Any) -> str:
-    text = json.dumps(
-        _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    # json writes an integral float as "500.0", or "1e+20" from 1e16 up: only text with ".0" or
+    # "e+" (in a number, or by chance in a string) can change under _canonical, so the walk runs
+    # for those alone (a substring test is cheaper than the walk; a regex is not).
+    if ".0" in text or "e+" in text:
+        text = json.dumps(
+            _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        )
     return hashlib.sha256(text.encode()).hexdigest()
