@@ -318,7 +318,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         return b.ref(parent, obj.id if obj is not None else None)
 
     # Parents before children: creates, replaces and updates of a level come before the next.
-    for d in sorted(matching.desired, key=lambda d: (d.address.depth, d.address)):
+    for d in sorted(matching.desired, key=lambda d: (d.address.depth, d.address.sort_key())):
         addr = d.address
         parent = addr.parent()
         obj = matching.matched.get(addr)
@@ -397,7 +397,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
 
     # Orphans: reported always; disabled (never deleted) under `prune: true`.
     orphans: dict[tuple[str, Kind], list[Target]] = defaultdict(list)
-    for addr, obj in sorted(matching.orphans, key=lambda x: x[0]):
+    for addr, obj in sorted(matching.orphans, key=lambda x: x[0].sort_key()):
         campaign = by_addr[addr.campaign_address()].campaign
         if addr.parent() in replaced:
             continue  # the whole old parent is disabled by its replace
@@ -432,7 +432,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         return (st == "ENABLE", adv, -_depth(kind) if st == "ENABLE" else _depth(kind))
 
     for key in sorted(status, key=order):
-        targets = [Target(a, b.ref(a, rid)) for a, rid in sorted(status[key])]
+        targets = [Target(a, b.ref(a, rid)) for a, rid in sorted(status[key], key=_by_address)]
         st = key[2]
         for batch in _batches(targets):
             why = (
@@ -450,7 +450,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
 
     ops = [_with_targeting_notes(op, by_addr) for op in b.ops]
     spend = SpendModel(matching, live)
-    ops = [with_spend(op, spend.play(op)) for op in ops]
+    ops = [with_spend(op, delta) if (delta := spend.play(op)) else op for op in ops]
     ctx = PlanContext(
         matching=matching,
         live=live,
@@ -521,7 +521,7 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
 
     live_records: dict[str, LiveRecord] = {}
     orphans = dict(matching.orphans)
-    for addr in sorted(d.touched):
+    for addr in sorted(d.touched, key=Address.sort_key):
         obj = matching.matched.get(addr) or orphans.get(addr)
         if obj is not None:
             live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), obj.stable_fields())
@@ -556,7 +556,7 @@ def cutover(b: _Builder, matching: Matching, live: LiveAccount, now: datetime) -
     notes: list[Note] = []
     manual = {str(r.get("campaign_id")): r for r in live.manual}
     migrating: dict[str, DesiredObject] = {}
-    for d in sorted(matching.desired, key=lambda d: d.address):
+    for d in sorted(matching.desired, key=lambda d: d.address.sort_key()):
         if d.kind != "campaign" or d.campaign.migrate_from is None:
             continue
         mid = d.campaign.migrate_from.campaign_id
@@ -690,6 +690,10 @@ def _with_targeting_notes(c: Op, desired: dict[Address, DesiredObject]) -> Op:
     if d is None or not isinstance(d.spec, AdGroup):
         return c
     return replace(c, notes=c.notes + tuple(targeting.explain(d.spec)))
+
+
+def _by_address(item: tuple[Address, str | None]) -> tuple[tuple[str, str, int, str, int, str], str]:
+    return item[0].sort_key(), item[1] or ""
 
 
 def _depth(kind: Kind) -> int:

@@ -174,6 +174,15 @@ def parse_time(value: Any) -> datetime | None:
     """TikTok's object times: "YYYY-MM-DD HH:MM:SS" (UTC); ISO 8601 ("...T...Z") also read."""
     if not isinstance(value, str) or not value:
         return None
+    if len(value) == 19 and value[10] == " ":
+        # TikTok's own shape: fromisoformat reads it as strptime(TIME_FORMAT) would, 20x faster
+        # (the learning-phase rule reads an ad group's create_time for each changed ad).
+        try:
+            t = datetime.fromisoformat(value)
+        except ValueError:
+            t = None
+        if t is not None and t.tzinfo is None:
+            return t
     try:
         return datetime.strptime(value, TIME_FORMAT)
     except ValueError:

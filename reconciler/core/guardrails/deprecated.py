@@ -6,9 +6,12 @@ Pure. The planner only uses ``/smart_plus/`` endpoints, which are not retired.
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+
 from reconciler.core.guardrails.base import DEPRECATED_ENDPOINT, Checker, Finding, is_legacy
 from reconciler.core.guardrails.calendar import check_endpoint
-from reconciler.core.operations import Op, Replace
+from reconciler.core.operations import Op, Replace, Verdict
 
 
 def endpoints_of(op: Op) -> list[str]:
@@ -19,10 +22,17 @@ def endpoints_of(op: Op) -> list[str]:
     return [endpoint] if isinstance(endpoint, str) else []
 
 
+@functools.lru_cache(maxsize=256)
+def _endpoint_verdict(endpoint: str, now: datetime) -> Verdict:
+    """One verdict per endpoint and plan clock (a plan has thousands of operations on a handful of
+    endpoints). Callers copy ``numbers``; the cached verdict is never changed."""
+    return check_endpoint(endpoint, now)
+
+
 def check(ch: Checker, op: Op) -> list[Finding]:
     out: list[Finding] = []
     for ep in endpoints_of(op):
-        v = check_endpoint(ep, ch.now)
+        v = _endpoint_verdict(ep, ch.now)
         if v.level != "ok":
             out.append(Finding(DEPRECATED_ENDPOINT, v.level, v.message, dict(v.numbers)))
     # A legacy Smart+ campaign is changed through the legacy endpoints only.
