@@ -226,13 +226,19 @@ def test_deep_and_huge_documents_never_reach_yaml_rs(monkeypatch: pytest.MonkeyP
     """yaml_rs overflows its stack (and kills the process) on ~15,000 nested block sequences,
     and takes tens of seconds on 100,000 flow brackets: the gate must refuse them unread."""
 
-    class Refuse:
-        def loads(self, *_a: object, **_k: object) -> object:
-            raise AssertionError("yaml_rs was called")
+    calls: list[str] = []
 
-    monkeypatch.setattr(yaml_fast, "_yaml_rs", Refuse())
+    class Spy:
+        def loads(self, text: str, **_k: object) -> object:
+            calls.append(text)  # (an exception here would be taken for a refusal of yaml_rs)
+            return {}
+
+    monkeypatch.setattr(yaml_fast, "_yaml_rs", Spy())
+    assert yaml_fast.load_fast("a: b\n", MAX_NODES) == [({}, 1)] and calls  # the spy is wired
+    calls.clear()
     for text in ("- " * 20_000 + "a\n", "a: " + "[" * 100_000 + "]" * 100_000 + "\n"):
         assert yaml_fast.load_fast(text, MAX_NODES) is None
+        assert calls == []
         _docs, problems = parse_documents(text, "f.yaml", lines=False)
         assert [p.rule for p in problems] == ["yaml-syntax"]
 
