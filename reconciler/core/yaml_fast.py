@@ -54,13 +54,22 @@ from typing import Any
 # was run against them): another release takes the PyYAML path until it has been checked too.
 TESTED_VERSIONS = ("0.1.6",)
 
-try:  # an optional speed-up: where no wheel exists, PyYAML does all the work
-    import yaml_rs as _yaml_rs
+_UNSET: Any = object()
+_yaml_rs: Any = _UNSET  # imported on first use: `smartplus --help` does not pay for it
 
-    if _yaml_rs.__version__ not in TESTED_VERSIONS:
-        _yaml_rs = None  # type: ignore[assignment]
-except ImportError:  # pragma: no cover - exercised by hiding the module in the tests
-    _yaml_rs = None  # type: ignore[assignment]
+
+def _module() -> Any:
+    """yaml_rs, or None: an optional speed-up; where no wheel exists, PyYAML does all the work."""
+    global _yaml_rs  # a one-time import, cached
+    if _yaml_rs is _UNSET:
+        try:
+            import yaml_rs
+        except ImportError:
+            _yaml_rs = None
+        else:
+            _yaml_rs = yaml_rs if yaml_rs.__version__ in TESTED_VERSIONS else None
+    return _yaml_rs
+
 
 MAX_LINE = 4_000  # characters; longer lines (hostile flow nesting) go to PyYAML
 MAX_INDENT = 64  # spaces of indentation; deeper block nesting goes to PyYAML
@@ -155,7 +164,7 @@ class _Out(Exception):
 
 
 def available() -> bool:
-    return _yaml_rs is not None
+    return _module() is not None
 
 
 def _count(node: Any, depth: int) -> int:
@@ -185,7 +194,8 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
     """[(data, first line)] per document, exactly as the PyYAML path gives them for this
     valid text; or None: take the PyYAML path (the text is outside the subset, invalid, or
     yaml_rs is not installed)."""
-    if _yaml_rs is None or not gate(text):
+    module = _module()
+    if module is None or not gate(text):
         return None
     pieces = text.split(_MARKER)
     parts: list[tuple[str, int, bool]] = []  # (text, its first line, starts with a marker)
@@ -199,7 +209,7 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
         line += piece.count("\n") + 1
     # libyaml's stream end: a last line without its newline still counts as a line.
     end_line = line - 1 + (1 if text and not text.endswith("\n") else 0)
-    loads = _yaml_rs.loads
+    loads = module.loads
     out: list[tuple[Any, int]] = []
     try:
         for i, (part, start, marked) in enumerate(parts):

@@ -344,8 +344,9 @@ def test_too_many_nodes_go_to_pyyaml_which_says_so() -> None:
 
 
 def test_without_yaml_rs_everything_takes_the_pyyaml_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yaml_fast, "_yaml_rs", None)
-    monkeypatch.setitem(sys.modules, "yaml_rs", None)  # as an ImportError would leave it
+    monkeypatch.setattr(yaml_fast, "_yaml_rs", yaml_fast._UNSET)  # not imported yet
+    monkeypatch.setitem(sys.modules, "yaml_rs", None)  # so `import yaml_rs` raises ImportError
+    assert not yaml_fast.available()
     assert yaml_fast.load_fast(REALISTIC, MAX_NODES) is None
     docs, problems = parse_documents(REALISTIC, "f.yaml", lines=False)
     assert problems == [] and docs[0][0]["budget"] == 500
