@@ -35,8 +35,9 @@ The gate, in the order it runs (each is a C-speed scan of the text, and the walk
    stay on the fast path; ``"Save, & more"`` (``&`` after ``, ``) does not, harmlessly;
 3. scalars: no run of number characters holding ``_`` (``[-+0-9_.a-fA-FxXoObB]``), no
    ``0X``/``0O``/``0b``/``0B`` or signed ``0x``/``0o`` at a token start, no ``.inf``/``.nan``
-   spelled in a case YAML 1.2 does not list (all as whole-text searches: a quoted ``"1_000"``
-   also sends the file to PyYAML, which is right, only slower);
+   spelled in a case YAML 1.2 does not list (searched in the whole text, quoted parts too, where
+   a token may start: ``"Sale 1_000"`` also sends the file to PyYAML, which is right, only
+   slower; ``"1_000"`` right after its quote does not);
 4. documents: the text is split before each ``---`` marker line (always a document start, or an
    error for both parsers) and each part parsed alone, which gives each document its first
    line the way PyYAML (libyaml) counts it;
