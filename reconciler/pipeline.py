@@ -138,10 +138,13 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
     guess = files.identities(rendered) if not rendered.problems else None
     if req.advertisers and guess is not None:
         guess = {i for i in guess if i[0] in set(req.advertisers)}
+    # Only a `migrate_from` cutover reads the manual campaigns' ad groups and ads: a text that
+    # never says migrate_from cannot parse into a manifest that has it.
+    cutover = any("migrate_from" in r.text for r in rendered.rendered)
     parsing = asyncio.create_task(asyncio.to_thread(_parse, rendered, req.advertisers))
     live: LiveAccount | None = None
     if guess:
-        reading = asyncio.create_task(fetch.fetch_for(client, guess))
+        reading = asyncio.create_task(fetch.fetch_for(client, guess, manual_children=cutover))
         try:
             loaded = await parsing
         except BaseException:
@@ -152,6 +155,8 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
         live = await reading
         if fetch.identities_of(loaded.manifests) != guess:
             live = None  # the guess was wrong: read what the manifests really name
+        elif not cutover and any(m.campaign.migrate_from is not None for m in loaded.manifests):
+            live = None  # (cannot happen: the text said no migrate_from) read it all
     else:
         loaded = await parsing
     plan = await make_plan(client, loaded, req, live=live)

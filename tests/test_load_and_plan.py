@@ -54,3 +54,18 @@ def test_broken_manifests_fail_and_stop_the_reads(world: World) -> None:
     (world.manifests / "broken.yaml").write_text("advertiser_id: '7000000000000000001'\ncampaign_name: [\n")
     with pytest.raises(ManifestError):
         world.run(lambda c: pipeline.load_and_plan(c, pipeline.PlanRequest([str(world.manifests)])))
+
+
+def test_manual_children_are_read_for_a_cutover_only(world: World) -> None:
+    """The demo account has enabled manual campaigns: their ad groups and ads (`/adgroup/get/`,
+    `/ad/get/`) are read when a manifest migrates from one (the full read does), and not by a plan
+    whose text never says migrate_from; the manual campaigns are still listed either way."""
+    req = pipeline.PlanRequest([str(world.manifests)])
+    full = world.run(lambda c: pipeline.make_plan(c, world.load(), req))
+    assert {"/adgroup/get/", "/ad/get/"} <= set(full.stats["calls_per_endpoint"])
+    _, plan = world.run(lambda c: pipeline.load_and_plan(c, req))
+    calls = plan.stats["calls_per_endpoint"]
+    assert "/adgroup/get/" not in calls and "/ad/get/" not in calls
+    assert "/campaign/get/" in calls
+    assert [c.to_json() for c in plan.changes] == [c.to_json() for c in full.changes]
+    assert plan.notes == full.notes

@@ -176,9 +176,13 @@ async def fetch_live(client: TikTokClient, manifests: list[Manifest], *, legacy:
     return await fetch_for(client, identities_of(manifests), legacy=legacy)
 
 
-async def fetch_for(client: TikTokClient, idents: set[Identity], *, legacy: bool = True) -> LiveAccount:
+async def fetch_for(
+    client: TikTokClient, idents: set[Identity], *, legacy: bool = True, manual_children: bool = True
+) -> LiveAccount:
     """The account as far as these campaigns need it: every campaign of their advertisers,
-    and the ad groups and ads of the campaigns they name."""
+    and the ad groups and ads of the campaigns they name. ``manual_children=False`` leaves out
+    the ad groups and ads of the manual campaigns, which only a ``migrate_from`` cutover reads
+    (two calls per advertiser that has enabled manual campaigns)."""
     advertisers = sorted({adv for adv, _name, _pin in idents})
     Rows = list[dict[str, Any]]
 
@@ -187,7 +191,7 @@ async def fetch_for(client: TikTokClient, idents: set[Identity], *, legacy: bool
         # The ad groups and ads of the enabled manual campaigns: a cutover's spend and manual steps
         # need them (which campaigns a manifest migrates from is not known before parsing).
         running = [str(r["campaign_id"]) for r in manual_rows if r.get("operation_status") == "ENABLE"]
-        if not running:
+        if not running or not manual_children:
             return old, manual_rows, manual.ManualRows()
         groups, ads = await asyncio.gather(
             manual.read_children(client, "adgroup", adv, running),
