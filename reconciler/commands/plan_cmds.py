@@ -57,8 +57,7 @@ def print_plan(console: Console, plan: Plan, fmt: str) -> None:
     elif fmt == "markdown":
         console.out(explain.markdown(plan))
     else:
-        for style, line in explain.text_lines(plan):
-            console.out(line, style)
+        console.out_lines(explain.text_lines(plan))
 
 
 @click.command()
