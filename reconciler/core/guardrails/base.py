@@ -91,6 +91,7 @@ class Checker:
         self.addr_of: dict[str, Address] = {o.id: a for a, o in ctx.matching.matched.items()}
         for a, o in ctx.matching.orphans:
             self.addr_of.setdefault(o.id, a)
+        self._campaign_overrides: dict[Address, list[Override]] = {}  # parsed once per campaign
 
     # ---- overrides and the final verdict --------------------------------------------------------
 
@@ -111,9 +112,12 @@ class Checker:
         if not campaigns:
             return False
         for ca in campaigns:
-            d = self.ctx.desired.get(ca)
-            g = d.campaign.guardrails if d is not None else None
-            overrides = [Override.parse(o) for o in (g.overrides if g is not None else [])]
+            overrides = self._campaign_overrides.get(ca)
+            if overrides is None:
+                d = self.ctx.desired.get(ca)
+                g = d.campaign.guardrails if d is not None else None
+                overrides = [Override.parse(o) for o in (g.overrides if g is not None else [])]
+                self._campaign_overrides[ca] = overrides
             inside = tuple(a for a in subjects if a.campaign_address() == ca)
             if not any(o.covers(rule, inside) for o in overrides):
                 return False
