@@ -33,7 +33,7 @@ from reconciler.clikit import (
 )
 from reconciler.core import drift as drift_mod
 from reconciler.core import explain
-from reconciler.core.plan import Plan
+from reconciler.core.plan import FORMAT_VERSION, Plan
 from reconciler.errors import PlanError, SmartplusError
 
 
@@ -151,6 +151,14 @@ def read_plan(path: str) -> Plan:
         raise PlanError(f"{path} is not a plan file (not JSON: {exc})") from exc
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanError(f"{path} is not a smartplus plan (no format_version)")
+    if data["format_version"] != FORMAT_VERSION:
+        # Before anything reads it: a plan of another format must never pass for an empty one
+        # ("nothing to apply", exit 0) in an apply-on-merge job.
+        raise PlanError(
+            f"{path} is a plan of format version {data['format_version']!r}, made by smartplus "
+            f"{data.get('tool_version', '(unknown)')}; this smartplus reads format {FORMAT_VERSION}",
+            hint="make the plan again with this version (`smartplus plan -o PLAN.json`) and review it",
+        )
     try:
         return Plan.from_json(data)
     except (KeyError, TypeError, ValueError) as exc:

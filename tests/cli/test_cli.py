@@ -235,3 +235,21 @@ def test_plan_is_saved_compact_and_private_and_show_pretty_prints(tmp_path: Path
     r = smartplus("show", "plan.json", "--format", "json", cwd=tmp_path)
     assert r.code == 0 and json.loads(r.out) == data
     assert '\n  "format_version"' in r.out  # indented for people
+
+
+def test_a_plan_of_another_format_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    """A plan saved by a smartplus of another plan format (2 -> 3 when the content hash became one
+    over the section hashes) must not pass for "nothing to apply" (exit 0) in an apply job."""
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "c.yaml").write_text(manifest())
+    r = smartplus("plan", "m", "--emulator", "--emulator-db", "emu.db", "-o", "plan.json", cwd=tmp_path)
+    assert r.code == 0, r.text
+    data = json.loads((tmp_path / "plan.json").read_text())
+    assert data["changes"]
+    data["format_version"] = 2
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    for args in (("apply", "old.json", "--emulator", "--emulator-db", "emu.db"), ("show", "old.json")):
+        r = smartplus(*args, cwd=tmp_path)
+        assert r.code == 1, r.text
+        assert "format version 2" in r.text and "Nothing to apply" not in r.text
+        assert "Traceback" not in r.text
