@@ -80,3 +80,36 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Commands whose process may end without Python freeing its heap object by object: they write
+# nothing but closed files and the standard streams. A plan of 10,000 changes holds millions of
+# objects, and their one-by-one teardown took 0.1-0.4 s of the plan's wall and CPU time.
+FAST_EXIT = frozenset({"plan", "drift", "show", "validate", "render"})
+
+
+def entry() -> None:
+    """The console script (``smartplus``, ``python -m reconciler``): ``main``, then, for the
+    commands in ``FAST_EXIT``, the exit handlers and a flush of stdout and stderr, and
+    ``os._exit`` with the same code. Any other command, and any exception other than
+    ``SystemExit``, exits as Python does."""
+    import atexit
+    import contextlib
+    import os
+    import sys
+
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:  # pragma: no cover - click's main always exits
+        code = 0
+    if command not in FAST_EXIT or not isinstance(code, int | None):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`smartplus plan | head`): nothing more to say.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code or 0)
