@@ -139,7 +139,7 @@ def main() -> None:
         if run.rc not in (0, 2):
             print(run.stderr[-3000:])
         if args.memory:
-            print(run.stderr[-6000:])
+            print(run.stderr[run.stderr.find("tracemalloc: peak") :])
             return
         if args.cprofile:
             stats = pstats.Stats(str(prof))
