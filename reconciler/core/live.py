@@ -196,7 +196,7 @@ class LiveAccount:
 Spec = Campaign | AdGroup | Ad
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per manifest object, tens of thousands at once
 class DesiredObject:
     """One manifest object at its address, with where it was written."""
 
