@@ -11,8 +11,11 @@ Figures, each the median of the runs with their range:
   the configured rate): that is the baseline, not the tool's own call count, which grows with
   its retries. The old figure (wall / the tool's own calls' time) is printed beside it;
 - rate-limit answers: 40100 counted by the server, and all rate-limit answers the client met;
-- CPU and peak RSS of the process; bytes per live object, at the margin between the two sizes
-  ((RSS at 5x - RSS at 1x) / (objects at 5x - objects at 1x)) and overall (RSS / objects);
+- CPU and peak RSS of the process; RSS per object overall (RSS / objects) and at the margin
+  between the sizes ((median RSS at 5x - median at 1x) / (objects at 5x - objects at 1x): what
+  one more object costs the whole process: row, model and plan);
+- bytes per live object: the account read once more in this process (``fetch_for``, as plan
+  reads it) under tracemalloc, what it holds once the read is over (``--no-live-bytes`` skips);
 - a per-object reader (one get per object, as Terraform providers refresh) beside it, at 1x, on a
   sample, extrapolated.
 
@@ -25,11 +28,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import shutil
+import statistics
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +103,23 @@ async def per_object_reader(client: TikTokClient, advertiser: str, sample: int) 
         )
     )
     return total, len(chosen), time.perf_counter() - start
+
+
+async def live_bytes(advertiser: str, rate: float) -> tuple[int, int]:
+    """(live objects, bytes they hold): the account as ``smartplus plan`` reads it (fetch_for,
+    packed page by page), measured with tracemalloc in this process: what is still allocated once
+    the read is over and the client closed, i.e. the live account alone."""
+    async with connect.open_client(emulator=False, rate_limit=rate) as client:
+        names = [str(c["campaign_name"]) for c in await fetch.read_campaigns(client, advertiser)]
+        idents: set[fetch.Identity] = {(advertiser, n, None) for n in names}
+        del names
+        gc.collect()
+        tracemalloc.start()
+        account = await fetch.fetch_for(client, idents, legacy=False)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return len(account.campaigns) + len(account.adgroups) + len(account.ads), held
 
 
 def run_series(base: str, series: Series, manifests: Path, work: Path, runs: int, rate: float) -> None:
@@ -180,6 +203,12 @@ def main() -> None:
     ap.add_argument("--latency-ms", type=int, default=50)
     ap.add_argument("--rate", type=float, default=10.0)
     ap.add_argument("--per-object-sample", type=int, default=200, help="0 = none")
+    ap.add_argument(
+        "--no-live-bytes",
+        dest="live_bytes",
+        action="store_false",
+        help="skip reading the account once more in this process to count the bytes per live object",
+    )
     args = ap.parse_args()
     seeds = [s.strip() for s in args.seeds.split(",") if s.strip()]
     variants = [True] if args.only_changes else ([False, True] if args.changes else [False])
@@ -203,6 +232,12 @@ def main() -> None:
                     )
                     print_series(series, args.rate)
                     done.append(series)
+                if args.live_bytes:
+                    objects, held = asyncio.run(live_bytes(ADVERTISER, args.rate))
+                    print(
+                        f"  {'live objects held (fetch_for, traced)':38}{held / 2**20:.1f} MiB for "
+                        f"{objects:,} objects: {held / objects:.0f} bytes per live object"
+                    )
                 if n == 0 and args.per_object_sample:
 
                     async def read() -> tuple[int, int, float]:
@@ -223,17 +258,24 @@ def main() -> None:
             pair = [s for s in done if s.changes == changed]
             if len(pair) >= 2:
                 small, large = pair[0], pair[-1]
-                rss = [
-                    (min(r.peak_mb for r in large.runs) - min(r.peak_mb for r in small.runs)) * 2**20,
-                    (max(r.peak_mb for r in large.runs) - max(r.peak_mb for r in small.runs)) * 2**20,
-                ]
-                per = [x / (large.objects - small.objects) for x in rss]
-                cpu = (min(r.cpu for r in large.runs) - min(r.cpu for r in small.runs)) / (
-                    large.objects - small.objects
-                )
+                # Each size's median peak RSS, and the widest range its runs allow: at the margin,
+                # what each further object costs the whole process (its row, its model, its share
+                # of the plan), not the live row alone (that is `live objects held` above).
+                med = (
+                    statistics.median(r.peak_mb for r in large.runs)
+                    - statistics.median(r.peak_mb for r in small.runs)
+                ) * 2**20
+                low = (min(r.peak_mb for r in large.runs) - max(r.peak_mb for r in small.runs)) * 2**20
+                high = (max(r.peak_mb for r in large.runs) - min(r.peak_mb for r in small.runs)) * 2**20
+                n = large.objects - small.objects
+                cpu = (
+                    statistics.median(r.cpu for r in large.runs)
+                    - statistics.median(r.cpu for r in small.runs)
+                ) / n
                 print(
                     f"\nmargin {small.seed} -> {large.seed}{' (every ad changed)' if changed else ''}: "
-                    f"{min(per):.0f}-{max(per):.0f} bytes of RSS and {cpu * 1e6:.0f} us of CPU per live object"
+                    f"{med / n:.0f} ({low / n:.0f}-{high / n:.0f}) bytes of peak RSS and "
+                    f"{cpu * 1e6:.0f} us of CPU per further object (medians; range from the runs' extremes)"
                 )
         load1 = os.getloadavg()
         print(f"\nload average {load1[0]:.1f} at the end (wall figures stretch when the machine is shared)")

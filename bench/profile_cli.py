@@ -4,7 +4,8 @@ The emulator runs as its own process (`smartplus emulator serve --seed scale:CxG
 runs as another, under py-spy (CPU, every thread: the top functions by own samples and by
 samples including callees; the manifests are parsed in a worker thread, which cProfile misses),
 under cProfile with `--cprofile` (main thread only), or with `--memory` under tracemalloc (the lines that hold the most memory when the account has been
-read, and again when the plan is built, and the peak).
+read, when the plan is built, and near the peak: the last time the traced memory passed its
+previous high by 3%).
 
     .venv/bin/python bench/profile_cli.py plan --seed scale:200x10x5 [--changes] [--top 15]
     .venv/bin/python bench/profile_cli.py plan --seed scale:1000x10x5 --memory
@@ -27,38 +28,55 @@ from _common import ROOT, emulator_server, parse_scale, run_child, smartplus, wr
 # Run in the child: trace allocations, snapshot when the account has been read and when
 # load_and_plan returns, print the top lines of each and the peak at exit.
 MEMORY_WRAPPER = """
-import sys, tracemalloc
+import sys, threading, time, tracemalloc
 tracemalloc.start(12)
 from reconciler import pipeline
 from reconciler.adapters import fetch
-_snap = {}
+_seen = {}
+def _summary(size):
+    # Summarised at once and the snapshot dropped: a snapshot of a million traces is itself
+    # hundreds of MiB of Python objects, and must not be what the next reading measures.
+    snap = tracemalloc.take_snapshot()
+    top = [(s.size, s.count, f"{s.traceback[0].filename}:{s.traceback[0].lineno}") for s in snap.statistics("lineno")[:TOP]]
+    ours = {}
+    for s in snap.statistics("traceback"):
+        # Frames run from the oldest to the most recent (Python >= 3.7): the innermost line of ours
+        # is the last one of reconciler/.
+        frame = next((f for f in reversed(s.traceback) if "/reconciler/" in f.filename), None)
+        key = f"{frame.filename.split('/reconciler/')[-1]}:{frame.lineno}" if frame else "(outside reconciler/)"
+        ours[key] = ours.get(key, 0) + s.size
+    del snap
+    return size, top, sorted(ours.items(), key=lambda kv: -kv[1])[:TOP]
 def _wrap(owner, name, label):
     orig = getattr(owner, name)
     async def wrapped(*a, **k):
         out = await orig(*a, **k)
-        _snap[label] = (tracemalloc.take_snapshot(), tracemalloc.get_traced_memory()[0])
+        _seen[label] = _summary(tracemalloc.get_traced_memory()[0])
         return out
     setattr(owner, name, wrapped)
 _wrap(fetch, "fetch_for", "account read")
 _wrap(pipeline, "load_and_plan", "plan built")
+def _watch():
+    # What is held near the peak: a summary each time the traced memory passes its last high by
+    # 5% (read every 0.2 s), so the last one is within about 5% of the true peak.
+    best = 0
+    while True:
+        time.sleep(0.2)
+        cur = tracemalloc.get_traced_memory()[0]
+        if cur > best * 1.05:
+            best = cur
+            _seen["the last high (near the peak)"] = _summary(cur)
+threading.Thread(target=_watch, daemon=True).start()
 import atexit
 def _report():
     cur, peak = tracemalloc.get_traced_memory()
-    print(f"tracemalloc: peak {peak / 2**20:.0f} MiB traced, {cur / 2**20:.0f} MiB at exit", file=sys.stderr)
-    for label, (snap, size) in _snap.items():
-        top = snap.statistics("lineno")
+    print(f"tracemalloc: peak {peak / 2**20:.0f} MiB traced (summaries included), {cur / 2**20:.0f} MiB at exit", file=sys.stderr)
+    for label, (size, top, ours) in _seen.items():
         print(f"at {label}: {size / 2**20:.0f} MiB traced; top {TOP} lines:", file=sys.stderr)
-        for s in top[:TOP]:
-            f = s.traceback[0]
-            print(f"  {s.size / 2**20:8.1f} MiB {s.count:>9} blocks  {f.filename}:{f.lineno}", file=sys.stderr)
-        ours = {}
-        for s in snap.statistics("traceback"):
-            # Python 3.11 tracemalloc tracebacks: most recent call first.
-            frame = next((f for f in s.traceback if "/reconciler/" in f.filename), None)
-            key = f"{frame.filename.split('/reconciler/')[-1]}:{frame.lineno}" if frame else "(outside reconciler/)"
-            ours[key] = ours.get(key, 0) + s.size
+        for size, count, where in top:
+            print(f"  {size / 2**20:8.1f} MiB {count:>9} blocks  {where}", file=sys.stderr)
         print(f"  by the innermost line of reconciler/ that allocated it:", file=sys.stderr)
-        for key, size in sorted(ours.items(), key=lambda kv: -kv[1])[:TOP]:
+        for key, size in ours:
             print(f"  {size / 2**20:8.1f} MiB  reconciler/{key}", file=sys.stderr)
 atexit.register(_report)
 sys.argv = ["smartplus", ARGS]
@@ -139,7 +157,7 @@ def main() -> None:
         if run.rc not in (0, 2):
             print(run.stderr[-3000:])
         if args.memory:
-            print(run.stderr[-6000:])
+            print(run.stderr[run.stderr.find("tracemalloc: peak") :])
             return
         if args.cprofile:
             stats = pstats.Stats(str(prof))

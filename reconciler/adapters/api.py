@@ -35,12 +35,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from reconciler.errors import ApiError, ApiErrorInfo, AuthError, TransportError
 from reconciler.settings import Secret
+
+T = TypeVar("T")  # what ``get_each`` makes of a page's rows
 
 # TikTok's rate-limit codes (api-behavior.md 2: REQUEST_TOO_FREQUENT, REQUEST_FREQUENCY_LIMITED,
 # TOO_MANY_REQUESTS_BL). Its numeric limits and whether it ever answers HTTP 429 are NOT FOUND; a
@@ -407,16 +409,29 @@ class TikTokClient:
     async def get_all(self, path: str, params: dict[str, Any], page_size: int) -> list[dict[str, Any]]:
         """Every page of a list endpoint: the first page tells how many there are,
         the rest are fetched concurrently (the rate limiter paces them)."""
+        return await self.get_each(path, params, page_size, list)
+
+    async def get_each(
+        self,
+        path: str,
+        params: dict[str, Any],
+        page_size: int,
+        each: Callable[[list[dict[str, Any]]], list[T]],
+    ) -> list[T]:
+        """As ``get_all``, but each page's rows go through ``each`` as soon as that page arrives,
+        and the decoded page is dropped then: a large account is held only in the form ``each``
+        makes of it (``core.live``'s compact objects), never as all its raw pages at once."""
         first = await self.get(path, {**params, "page": 1, "page_size": page_size})
-        rows: list[dict[str, Any]] = list(first.get("list", []))
         total_page = int((first.get("page_info") or {}).get("total_page", 1) or 1)
+        out = each(first.get("list", []))
+        del first
         if total_page > 1:
-            pages = await asyncio.gather(
-                *(
-                    self.get(path, {**params, "page": p, "page_size": page_size})
-                    for p in range(2, total_page + 1)
+
+            async def page(p: int) -> list[T]:
+                return each(
+                    (await self.get(path, {**params, "page": p, "page_size": page_size})).get("list", [])
                 )
-            )
-            for page in pages:
-                rows.extend(page.get("list", []))
-        return rows
+
+            for part in await asyncio.gather(*(page(p) for p in range(2, total_page + 1))):
+                out.extend(part)
+        return out

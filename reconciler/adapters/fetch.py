@@ -10,8 +10,8 @@ within the client's rate limit. ``core.live`` turns the rows into the account.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -19,10 +19,12 @@ from reconciler.adapters import manual
 from reconciler.adapters.api import TikTokClient
 from reconciler.core.addresses import Kind
 from reconciler.core.kinds import ID_FILTER_MAX, spec
-from reconciler.core.live import LiveAccount
+from reconciler.core.live import LiveAccount, LiveObject, RowPacker
 from reconciler.core.manifests import Manifest
 from reconciler.core.migrate import is_manual_web
 from reconciler.core.resources import TOOL_KEYS, Ad, AdGroup, Campaign
+
+T = TypeVar("T")
 
 # `fields` selection: what the manifest format can manage, plus what identity, guardrails,
 # spend and fingerprints need. The same list for plan and apply, so fingerprints compare.
@@ -68,10 +70,21 @@ async def read_campaigns(client: TikTokClient, advertiser_id: str) -> list[dict[
 async def read_children(
     client: TikTokClient, kind: Kind, advertiser_id: str, campaign_ids: Sequence[str]
 ) -> list[dict[str, Any]]:
+    return await read_children_each(client, kind, advertiser_id, campaign_ids, list)
+
+
+async def read_children_each(
+    client: TikTokClient,
+    kind: Kind,
+    advertiser_id: str,
+    campaign_ids: Sequence[str],
+    each: Callable[[list[dict[str, Any]]], list[T]],
+) -> list[T]:
+    """The ad groups or ads of these campaigns, each page through ``each`` as it arrives."""
     k = spec(kind)
     parts = await asyncio.gather(
         *(
-            client.get_all(
+            client.get_each(
                 k.get,
                 {
                     "advertiser_id": advertiser_id,
@@ -79,11 +92,12 @@ async def read_children(
                     "fields": fields_for(kind),
                 },
                 k.page_size,
+                each,
             )
             for chunk in chunks(sorted(campaign_ids))
         )
     )
-    return [row for part in parts for row in part]
+    return [item for part in parts for item in part]
 
 
 async def read_by_ids(
@@ -199,25 +213,36 @@ async def fetch_for(
         )
         return old, manual_rows, manual.ManualRows([], groups, ads)
 
-    async def one(adv: str) -> tuple[Rows, Rows, Rows, tuple[Rows, Rows, manual.ManualRows]]:
+    # Each page of ad groups or ads is packed into compact live objects as it comes back
+    # (core.live.RowPacker) and dropped, so the raw rows of a large account are never all held at
+    # once (issue 15). The account indexes them in the order of old: every advertiser's campaigns,
+    # then their ad groups, then their ads.
+    packer = RowPacker()
+    Objects = list[LiveObject]
+
+    def pack(kind: Kind) -> Callable[[Rows], Objects]:
+        return lambda rows: packer.pack_page(kind, rows)
+
+    async def one(adv: str) -> tuple[Objects, Objects, Objects, tuple[Rows, Rows, manual.ManualRows]]:
         if legacy:
             campaigns, other = await asyncio.gather(read_campaigns(client, adv), others(adv))
         else:
             campaigns, other = await read_campaigns(client, adv), ([], [], manual.ManualRows())
         ids = managed_campaign_ids(idents, adv, campaigns)
+        packed = packer.pack_page("campaign", campaigns)
+        del campaigns
         if not ids:
-            return campaigns, [], [], other
+            return packed, [], [], other
         adgroups, ads = await asyncio.gather(
-            read_children(client, "adgroup", adv, ids), read_children(client, "ad", adv, ids)
+            read_children_each(client, "adgroup", adv, ids, pack("adgroup")),
+            read_children_each(client, "ad", adv, ids, pack("ad")),
         )
-        return campaigns, adgroups, ads, other
+        return packed, adgroups, ads, other
 
     results = await asyncio.gather(*(one(a) for a in advertisers))
-    account = LiveAccount.from_rows(
-        [r for res in results for r in res[0]],
-        [r for res in results for r in res[1]],
-        [r for res in results for r in res[2]],
-    )
+    account = LiveAccount()
+    for objects in [r[0] for r in results] + [r[1] for r in results] + [r[2] for r in results]:
+        account.add(objects)
     account.legacy = [r for res in results for r in res[3][0]]
     account.manual = [r for res in results for r in res[3][1]]
     account.manual_adgroups = [r for res in results for r in res[3][2].adgroups]

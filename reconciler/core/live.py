@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.core.addresses import Address, Kind
-from reconciler.core.kinds import spec
+from reconciler.core.kinds import KindSpec, spec
 from reconciler.core.manifests import Manifest, PathT
 from reconciler.core.resources import Ad, AdGroup, Campaign
 from reconciler.errors import IdentityError
@@ -28,24 +29,41 @@ from reconciler.errors import IdentityError
 VOLATILE = frozenset({"secondary_status", "modify_time", "request_id"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveObject:
+    """One live object, held compactly: a large account holds tens of thousands of them at once
+    (issue 15). The row is kept whole (every field the read selected: apply re-reads the objects
+    and compares fingerprints of whole rows), as a tuple of values beside a key tuple that the
+    rows of one shape share; strings and repeated nested values are shared between objects
+    (``RowPacker``)."""
+
     kind: Kind
     id: str
     name: str
     advertiser_id: str
     parent_id: str | None
-    row: dict[str, Any] = field(compare=False, repr=False)
+    status: str = field(compare=False)
+    keys: tuple[str, ...] = field(compare=False, repr=False)
+    values: tuple[Any, ...] = field(compare=False, repr=False)
 
     @property
-    def status(self) -> str:
-        return str(self.row.get("operation_status", "ENABLE"))
+    def row(self) -> dict[str, Any]:
+        """The row as read: a new dict at each call (one C-level zip, about a microsecond). Its
+        nested values are shared with other objects' rows: read them, never change them."""
+        return dict(zip(self.keys, self.values, strict=True))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """One field of the row, without building the row."""
+        try:
+            return self.values[self.keys.index(key)]
+        except ValueError:
+            return default
 
     def fingerprint(self) -> str:
         return fingerprint(self.row)
 
     def stable_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in sorted(self.row.items()) if k not in VOLATILE}
+        return {k: v for k, v in sorted(zip(self.keys, self.values, strict=True)) if k not in VOLATILE}
 
 
 DELETED = frozenset({"STATUS_DELETE", "CAMPAIGN_STATUS_DELETE", "ADGROUP_STATUS_DELETE", "AD_STATUS_DELETE"})
@@ -64,16 +82,72 @@ def fingerprint(row: dict[str, Any]) -> str:
 
 
 def make_object(kind: Kind, row: dict[str, Any]) -> LiveObject:
-    k = spec(kind)
-    parent_field = k.parent_field
-    return LiveObject(
-        kind=kind,
-        id=str(row[k.id_field]),
-        name=str(row.get(k.name_field, "")),
-        advertiser_id=str(row.get("advertiser_id", "")),
-        parent_id=str(row[parent_field]) if parent_field and row.get(parent_field) is not None else None,
-        row=row,
-    )
+    return RowPacker().pack(kind, row)
+
+
+# After this many tries, a top-level key whose nested values were shared less than a quarter of
+# the time is tried no more: its values are unique (an ad's creatives), and the memo only grows.
+_SHARE_TRIES = 64
+_NESTED = (dict, list)  # numbers, booleans and null are left as they are: small, common ones shared
+
+
+class RowPacker:
+    """Turns rows into ``LiveObject``s, sharing what repeats between rows: the key tuple of each
+    row shape, strings (enums, the advertiser, campaign and ad group ids of child rows, timestamps,
+    a dayparting mask), and nested values that are alike (a targeting spec, an ad configuration,
+    empty lists). One packer per read of the account; its memos go with it.
+
+    Nested values are matched by their ``marshal`` bytes, not by ``==``: ``{"budget": 500}``
+    equals ``{"budget": 500.0}`` and ``True == 1``, but they serialise differently, and
+    fingerprints are computed from the serialised row. ``marshal`` keeps JSON's types apart and
+    round-trips exactly (equal bytes, equal values), at 2-4 times the speed of ``repr``."""
+
+    def __init__(self) -> None:
+        self._shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._strings: dict[str, str] = {}
+        self._nested: dict[bytes, Any] = {}
+        self._tries: dict[str, list[int]] = {}  # key -> [tries, hits]
+
+    def pack_page(self, kind: Kind, rows: Iterable[dict[str, Any]]) -> list[LiveObject]:
+        """The live objects of one page of rows; deleted ones never count (spec 4.3)."""
+        k = spec(kind)
+        return [self.pack(kind, row, k) for row in rows if not is_deleted(row)]
+
+    def pack(self, kind: Kind, row: dict[str, Any], k: KindSpec | None = None) -> LiveObject:
+        k = k or spec(kind)
+        keys = tuple(row)
+        keys = self._shapes.setdefault(keys, keys)
+        strings, nested = self._strings, self._nested_value
+        # Inline, not a call per value: this runs for every field of every row of the account.
+        values = tuple(
+            [
+                strings.setdefault(v, v) if type(v) is str else nested(key, v) if type(v) in _NESTED else v
+                for key, v in row.items()
+            ]
+        )
+        parent = row.get(k.parent_field) if k.parent_field else None
+        return LiveObject(
+            kind,
+            str(row[k.id_field]),
+            str(row.get(k.name_field, "")),
+            str(row.get("advertiser_id", "")),
+            None if parent is None else str(parent),
+            str(row.get("operation_status", "ENABLE")),
+            keys,
+            values,
+        )
+
+    def _nested_value(self, key: str, value: Any) -> Any:
+        tries = self._tries.get(key)
+        if tries is None:
+            tries = self._tries[key] = [0, 0]
+        elif tries[0] >= _SHARE_TRIES and tries[1] * 4 < tries[0]:
+            return value
+        tries[0] += 1
+        shared = self._nested.setdefault(marshal.dumps(value), value)
+        if shared is not value:
+            tries[1] += 1
+        return shared
 
 
 @dataclass
@@ -99,19 +173,18 @@ class LiveAccount:
         ads: Iterable[dict[str, Any]] = (),
     ) -> LiveAccount:
         acc = cls()
-        for kind, rows, index in (
-            ("campaign", campaigns, acc.campaigns),
-            ("adgroup", adgroups, acc.adgroups),
-            ("ad", ads, acc.ads),
-        ):
-            for row in rows:
-                if is_deleted(row):
-                    continue  # deleted objects never count (spec 4.3)
-                obj = make_object(kind, row)  # type: ignore[arg-type]
-                index[obj.id] = obj
-                if obj.parent_id is not None:
-                    acc.children[obj.parent_id].append(obj)
+        packer = RowPacker()
+        for kind, rows in (("campaign", campaigns), ("adgroup", adgroups), ("ad", ads)):
+            acc.add(packer.pack_page(kind, rows))  # type: ignore[arg-type]
         return acc
+
+    def add(self, objects: Iterable[LiveObject]) -> None:
+        """Index live objects (of any kind): by id, and under their parent."""
+        index = {"campaign": self.campaigns, "adgroup": self.adgroups, "ad": self.ads}
+        for obj in objects:
+            index[obj.kind][obj.id] = obj
+            if obj.parent_id is not None:
+                self.children[obj.parent_id].append(obj)
 
     def get(self, kind: Kind, remote_id: str) -> LiveObject | None:
         return {"campaign": self.campaigns, "adgroup": self.adgroups, "ad": self.ads}[kind].get(remote_id)
@@ -123,7 +196,7 @@ class LiveAccount:
 Spec = Campaign | AdGroup | Ad
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per manifest object, tens of thousands at once
 class DesiredObject:
     """One manifest object at its address, with where it was written."""
 

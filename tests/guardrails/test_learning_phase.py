@@ -6,11 +6,14 @@ The phase is [create_time, create_time + 7 days): day 6 (up to 6 days 23:59:59) 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from reconciler.core.guardrails import Facts
+from reconciler.core.live import LiveAccount
 from reconciler.core.plan import Change, Plan, Verdict
 
 from .helpers import (
@@ -77,7 +80,7 @@ def test_one_young_adgroup_blocks_the_campaign_budget() -> None:
 def test_disabled_adgroups_do_not_count() -> None:
     applied = campaign_doc()
     live = live_of(applied, created=long_ago(), adgroup_created={"US broad 25+": NOW - timedelta(days=1)})
-    live.adgroups["1810000000000000002"].row["operation_status"] = "DISABLE"
+    live = edit_adgroups(live, lambda row: {**row, "operation_status": "DISABLE"}, "1810000000000000002")
     desired = campaign_doc(budget=600)
     desired["adgroups"][1]["operation_status"] = "DISABLE"
     assert verdicts(plan_of(desired, live, facts=SPENT), RULE) == []
@@ -154,9 +157,9 @@ def test_status_changes_are_never_blocked() -> None:
 
 def test_unknown_launch_time_warns() -> None:
     applied = campaign_doc()
-    live = live_of(applied, created=long_ago())
-    for g in live.adgroups.values():
-        del g.row["create_time"]
+    live = edit_adgroups(
+        live_of(applied, created=long_ago()), lambda row: {k: v for k, v in row.items() if k != "create_time"}
+    )
     _, v = only(plan_of(campaign_doc(budget=450), live, facts=SPENT), RULE)
     assert v.level == "warn" and not v.blocking
     assert "unknown" in v.message
@@ -167,3 +170,15 @@ def test_launch_in_the_future_counts_as_just_launched() -> None:
     found, _ = budget_cut(timedelta(hours=-1))
     ((_, v),) = found
     assert v.blocking and v.numbers["days_since_launch"] == 0
+
+
+def edit_adgroups(
+    live: LiveAccount, edit: Callable[[dict[str, Any]], dict[str, Any]], *ids: str
+) -> LiveAccount:
+    """The account with these ad groups' rows (all, without ids) edited: live objects hold their
+    rows packed (core.live), so a test builds the account anew rather than changing a row."""
+    return LiveAccount.from_rows(
+        [c.row for c in live.campaigns.values()],
+        [edit(g.row) if not ids or g.id in ids else g.row for g in live.adgroups.values()],
+        [a.row for a in live.ads.values()],
+    )
