@@ -486,9 +486,10 @@ def digest(rendered: Iterable[templates.Rendered], media: Iterable[media_mod.Med
     return "sha256:" + h.hexdigest()
 
 
-def write_text_atomic(path: str | Path, text: str, *, mode: int | None = None) -> None:
+def write_text_atomic(path: str | Path, text: str | Iterable[str], *, mode: int | None = None) -> None:
     """Write via a temporary file and rename, so a crash never leaves half a file.
-    ``mode`` (e.g. 0o600) is set on the file before any byte is written."""
+    ``mode`` (e.g. 0o600) is set on the file before any byte is written. ``text`` may come in
+    pieces (a large plan is written as it is serialized)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
@@ -497,13 +498,16 @@ def write_text_atomic(path: str | Path, text: str, *, mode: int | None = None) -
     if mode is not None:
         os.fchmod(fd, mode)  # the temporary file may have existed with another mode
     with open(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+        if isinstance(text, str):
+            fh.write(text)
+        else:
+            fh.writelines(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, p)
 
 
-def write_private(path: str | Path, text: str) -> None:
+def write_private(path: str | Path, text: str | Iterable[str]) -> None:
     """``write_text_atomic`` readable by its owner only (0600): plans and reports hold
     account data (names, budgets, ids)."""
     write_text_atomic(path, text, mode=0o600)

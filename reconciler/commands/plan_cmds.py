@@ -8,6 +8,7 @@ size and written three times faster) and 0600 (they hold account data); ``show``
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,12 @@ def _paths(paths: tuple[str, ...]) -> list[str]:
 def _client(emulator: bool, emulator_db: str, rate_limit: float | None) -> TikTokClient:
     pipeline.tune_gc()
     return connect.open_client(emulator=emulator, emulator_db=emulator_db, rate_limit=rate_limit)
+
+
+def plan_file_chunks(plan: Plan) -> Iterator[str]:
+    """A saved plan as ``plan_file_text`` writes it, in pieces (``Plan.json_chunks``)."""
+    yield from plan.json_chunks()
+    yield "\n"
 
 
 def plan_file_text(data: dict[str, Any]) -> str:
@@ -119,7 +126,7 @@ def plan(
     console.err(f"Read in {s.get('read_seconds', 0):.2f}s with {s.get('api_calls', 0)} API call(s).")
     print_plan(console, the_plan, fmt)
     if out:
-        files.write_private(out, plan_file_text(the_plan.to_json()))
+        files.write_private(out, plan_file_chunks(the_plan))
         console.err(explain.next_step(the_plan, out))
     if the_plan.blocked:
         return EXIT_BLOCKED
@@ -251,7 +258,7 @@ def apply(
                     console.out("The plan has changes that guardrails block: nothing applied.", "remove")
                     return EXIT_BLOCKED
                 path: str = str(Path(".smartplus") / f"auto-{the_plan.plan_id}.json")
-                files.write_private(path, plan_file_text(the_plan.to_json()))
+                files.write_private(path, plan_file_chunks(the_plan))
             else:
                 the_plan = read_plan(plan_file)
                 inputs = the_plan.inputs

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -54,6 +55,7 @@ NoteKind = Literal["orphan", "unmanaged", "manual_step", "warning", "health"]
 
 # What does not drive apply and so is not covered by the content hash: figures about the
 # read, and what is derived from the rest.
+_CHANGES_MARK = "\x00smartplus: the operations go here\x00"
 _UNHASHED = frozenset({"plan_id", "content_hash", "section_hashes", "stats", "summary"})
 
 
@@ -110,7 +112,9 @@ class Plan:
     # -- integrity --
 
     def _content(self) -> dict[str, Any]:
-        content = {k: v for k, v in self.to_json(hashes=False).items() if k not in _UNHASHED}
+        """What the content hash covers, but the operations (each its own section)."""
+        content = {k: v for k, v in self.to_json(hashes=False, changes=False).items() if k not in _UNHASHED}
+        del content["changes"]
         # A live record's `fields` only word the stale message ("budget was 500, is now 600");
         # its fingerprint decides staleness and is hashed. Hashing the fields too walked every
         # touched object's whole row: most of the cost of sealing 10,000 changes.
@@ -120,11 +124,11 @@ class Plan:
         return content
 
     def section_hashes(self) -> dict[str, str]:
-        """One hash per operation and one for the rest: names what was edited."""
-        content = self._content()
-        out = {"plan": _hash({k: v for k, v in content.items() if k != "changes"})}
-        for op in content["changes"]:
-            out[f"operation {op.get('id')}"] = _hash(op)
+        """One hash per operation and one for the rest: names what was edited. Operations are
+        serialized one at a time (a plan of 50,000 changes never holds them all as JSON)."""
+        out = {"plan": _hash(self._content())}
+        for op in self.changes:
+            out[f"operation {op.id}"] = _hash(op.to_json())
         return out
 
     def compute_hash(self) -> str:
@@ -140,7 +144,9 @@ class Plan:
         self.content_hash = _over_sections(self._sealed_sections)
         self.plan_id = self.content_hash[:16]
 
-    def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
+    def to_json(self, *, hashes: bool = True, changes: bool = True) -> dict[str, Any]:
+        """The saved plan as data. ``changes=False`` puts a marker where the operations go
+        (``json_chunks`` streams them there)."""
         d: dict[str, Any] = {
             "format_version": self.format_version,
             "tool_version": self.tool_version,
@@ -154,7 +160,7 @@ class Plan:
             "overrides": self.overrides,
             "replace": self.replace,
             "summary": self.summary(),
-            "changes": [c.to_json() for c in self.changes],
+            "changes": [c.to_json() for c in self.changes] if changes else _CHANGES_MARK,
             "notes": [
                 {"kind": n.kind, "address": n.address, "remote_id": n.remote_id, "message": n.message}
                 for n in self.notes
@@ -178,6 +184,22 @@ class Plan:
             d["content_hash"] = self.content_hash
             d["section_hashes"] = dict(self._sealed_sections or self.section_hashes())
         return d
+
+    def json_chunks(self) -> Iterator[str]:
+        """The saved plan's compact JSON text (what ``json.dumps(to_json(), separators=(",", ":"),
+        ensure_ascii=False)`` writes), in pieces: the operations one at a time, so that writing a
+        plan of 50,000 changes never holds all of them as dicts and as one string."""
+        head = json.dumps(self.to_json(changes=False), separators=(",", ":"), ensure_ascii=False)
+        marker = json.dumps(_CHANGES_MARK)
+        if head.count(marker) != 1:  # the marker in the data itself (it holds NULs): the plain way
+            yield json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
+            return
+        before, after = head.split(marker)
+        yield before + "["
+        for i, op in enumerate(self.changes):
+            text = json.dumps(op.to_json(), separators=(",", ":"), ensure_ascii=False)
+            yield "," + text if i else text
+        yield "]" + after
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Plan:
