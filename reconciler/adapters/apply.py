@@ -169,13 +169,15 @@ async def check_stale(client: TikTokClient, plan: Plan, skip: set[str]) -> None:
                 continue
             if fingerprint(row) == rec.fingerprint:
                 continue
-            now_fields = {k: v for k, v in row.items() if k not in ("secondary_status", "modify_time")}
-            changed = sorted(
-                k for k in set(now_fields) | set(rec.fields) if now_fields.get(k) != rec.fields.get(k)
-            )
+            # The plan kept the values of the fields its manifest manages (and the status); the
+            # fingerprint covers the rest of the row too.
+            changed = sorted(k for k in rec.fields if row.get(k) != rec.fields.get(k))
             for k in changed:
+                problems.append(f"{addr} ({rid}): {k} was {_j(rec.fields.get(k))}, is now {_j(row.get(k))}")
+            if not changed:
                 problems.append(
-                    f"{addr} ({rid}): {k} was {_j(rec.fields.get(k))}, is now {_j(now_fields.get(k))}"
+                    f"{addr} ({rid}): changed in a field the manifest does not manage (the live "
+                    "object's fingerprint differs from the plan's)"
                 )
     if problems:
         raise PlanError(

@@ -524,7 +524,13 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
     for addr in sorted(d.touched, key=Address.sort_key):
         obj = matching.matched.get(addr) or orphans.get(addr)
         if obj is not None:
-            live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), obj.stable_fields())
+            # The fingerprint covers the whole row; the values kept beside it, to name what
+            # changed if apply finds the object stale, are those the manifest manages and the
+            # status (a plan of 50,000 changes held every touched row whole).
+            want = ctx.desired.get(addr)
+            keep = {"operation_status", *(want.spec.model_fields_set - TOOL_KEYS if want else ())}
+            seen = {k: v for k, v in obj.stable_fields().items() if k in keep}
+            live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), seen)
 
     advertisers = sorted({m.campaign.advertiser_id for m in d.manifests})
     plan = Plan(

@@ -60,6 +60,22 @@ def test_stale_plan_names_object_and_field(world: World) -> None:
     assert world.get("smart_plus/campaign/get/")["list"][0]["budget"] == 800
 
 
+def test_stale_plan_in_a_field_the_manifest_leaves_alone(world: World) -> None:
+    """The plan keeps the values of the managed fields only; a change elsewhere in the row still
+    makes it stale (the fingerprint covers the whole row), and the refusal says so."""
+    applied_world(world)
+    set_budget(world.manifests, 650)
+    plan = world.plan()
+    campaign_id = plan.changes[0].remote_id
+    assert "po_number" not in plan.live[plan.changes[0].address.key()].fields
+    world.post("smart_plus/campaign/update/", {"campaign_id": campaign_id, "po_number": "PO-42"})
+    with pytest.raises(PlanError) as info:
+        world.apply(plan)
+    text = info.value.render()
+    assert "stale" in text and f"({campaign_id}): changed in a field the manifest does not manage" in text
+    assert world.get("smart_plus/campaign/get/")["list"][0]["budget"] == 500  # nothing applied
+
+
 def test_blocked_plan_is_refused(world: World) -> None:
     applied_world(world)
     values = world.manifests / "spring-sale.values.yaml"
