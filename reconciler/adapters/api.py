@@ -314,6 +314,11 @@ class TikTokClient:
                 ApiErrorInfo(-1, f"connection failed: {msg}", endpoint=endpoint), retryable=True
             ) from None
         self._saw_date(resp)
+        # httpx's Response and its stream refer to each other: left so, every answer (a page of
+        # 100 ads is 330 KB) waits for the cycle collector, which the plan runs rarely
+        # (pipeline.tune_gc): 50 MB more at the peak of a 61,000-object plan. An empty stream
+        # breaks the cycle, and the answer goes when this call returns.
+        resp.stream = httpx.ByteStream(b"")
         if resp.status_code == HTTP_TOO_MANY_REQUESTS:
             # Whatever the body says (JSON envelope, text or HTML from a gateway): too many requests.
             self.stats.codes["http429"] += 1
