@@ -401,3 +401,18 @@ def test_parse_documents_is_the_pyyaml_path_with_lines() -> None:
     ref = parse_documents_pyyaml(REALISTIC, "f.yaml", lines=True)
     assert (docs, problems) == ref and docs[0][1][("budget",)] == 4
     assert manifests.parse_documents(REALISTIC, "f.yaml", lines=False)[0][0][1] == {}
+
+
+def test_equal_strings_are_one_object() -> None:
+    """The manifest models keep the strings they are given: equal values share one object
+    (a 61,000-object plan repeats its enums, ids and URLs tens of thousands of times)."""
+    text = "".join(
+        f'---\nadvertiser_id: "7000000000000000001"\ncampaign_name: c{i}\nlist: [WEB_CONVERSIONS, x{i}]\n'
+        for i in range(3)
+    )
+    fast = yaml_fast.load_fast(text, 1000)
+    assert fast is not None
+    docs = [d for d, _ in fast]
+    assert docs[0]["advertiser_id"] is docs[2]["advertiser_id"]
+    assert docs[0]["list"][0] is docs[1]["list"][0]
+    assert docs == [d for d, _, _ in parse_documents_pyyaml(text, "f", lines=False)[0]]
