@@ -45,6 +45,24 @@ TOOL_KEYS = frozenset({"id", "guardrails", "prune", "migrate_from", "adgroups", 
 ID_PATTERN = r"^[0-9]{1,19}$"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
+
+
+def read_time(value: str) -> dt.datetime | None:
+    """``strptime(value, TIME_FORMAT)``, or None. TikTok's own shape ("2026-01-01 00:00:00") is
+    read with ``fromisoformat``, 20x faster (the rules and the learning-phase guardrail read
+    thousands of them); anything else (single digits, say) goes to strptime."""
+    if len(value) == 19 and value[4] == "-" and value[10] == " " and value[13] == ":":
+        try:
+            t = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return t if t.tzinfo is None else None
+    try:
+        return dt.datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        return None
+
+
 MAX_NAME = 512
 # Rule ids that the field validators below raise (as the pydantic error type).
 FIELD_RULES = frozenset(
@@ -130,10 +148,8 @@ def _check_id(value: str) -> str:
 def _check_time(value: str) -> str:
     # smart_plus documents "YYYY-MM-DD HH:MM:SS" (UTC+0); that it also takes ISO 8601 is only observed on
     # the manual /adgroup/create/ (api-behavior.md 3), so the strict reading is the documented format.
-    try:
-        dt.datetime.strptime(value, TIME_FORMAT)
-    except ValueError:
-        raise PydanticCustomError("time-format", "a time is 'YYYY-MM-DD HH:MM:SS' (UTC)", {}) from None
+    if read_time(value) is None:
+        raise PydanticCustomError("time-format", "a time is 'YYYY-MM-DD HH:MM:SS' (UTC)", {})
     return value
 
 

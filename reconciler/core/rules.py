@@ -22,7 +22,7 @@ from typing import Any
 
 from reconciler.core import targeting
 from reconciler.core.manifests import Manifest, PathT
-from reconciler.core.resources import TIME_FORMAT, Ad, AdGroup, Campaign, CreativeInfo
+from reconciler.core.resources import Ad, AdGroup, Campaign, CreativeInfo, read_time
 from reconciler.errors import Problem
 
 MAX_ADGROUPS = 30
@@ -344,19 +344,7 @@ def is_spark(info: CreativeInfo) -> bool:
 
 
 def _parse_time(value: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    if len(value) == 19 and value[4] == "-" and value[10] == " " and value[13] == ":":
-        # "2026-01-01 00:00:00": what strptime(TIME_FORMAT) reads, 20x faster (4,000 times at 1x)
-        try:
-            t = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return t if t.tzinfo is None else None
-    try:
-        return dt.datetime.strptime(value, TIME_FORMAT)
-    except ValueError:
-        return None
+    return None if value is None else read_time(value)
 
 
 def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from reconciler.core.addresses import Address
 from reconciler.core.live import LiveObject
 from reconciler.core.operations import Op, Verdict
-from reconciler.core.resources import AdGroup, Campaign
+from reconciler.core.resources import AdGroup, Campaign, read_time
 
 if TYPE_CHECKING:
     from reconciler.core.guardrails.facts import Facts
@@ -178,19 +178,9 @@ def parse_time(value: Any) -> datetime | None:
     """TikTok's object times: "YYYY-MM-DD HH:MM:SS" (UTC); ISO 8601 ("...T...Z") also read."""
     if not isinstance(value, str) or not value:
         return None
-    if len(value) == 19 and value[10] == " ":
-        # TikTok's own shape: fromisoformat reads it as strptime(TIME_FORMAT) would, 20x faster
-        # (the learning-phase rule reads an ad group's create_time for each changed ad).
-        try:
-            t = datetime.fromisoformat(value)
-        except ValueError:
-            t = None
-        if t is not None and t.tzinfo is None:
-            return t
-    try:
-        return datetime.strptime(value, TIME_FORMAT)
-    except ValueError:
-        pass
+    t = read_time(value)  # TikTok's shape, fast (one read per changed ad)
+    if t is not None:
+        return t
     try:
         return naive(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
