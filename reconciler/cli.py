@@ -78,10 +78,6 @@ def main() -> None:
     """
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # Commands whose process may end without Python freeing its heap object by object: they write
 # nothing but closed files and the standard streams. A plan of 10,000 changes holds millions of
 # objects, and their one-by-one teardown took 0.1-0.4 s of the plan's wall and CPU time.
@@ -113,3 +109,7 @@ def entry() -> None:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()
