@@ -129,3 +129,29 @@ def test_unknown_override_rule_is_an_error(world: World, tmp_path: Path) -> None
     )
     assert r.exit_code == 1
     assert "unknown guardrail 'learning'" in r.output and "learning-phase" in r.output
+
+
+def test_an_ad_with_creatives_of_two_shapes_converges(world: World) -> None:
+    """One ad with two creatives that differ in shape (a single video with its cover, a carousel
+    with its music): after the apply the next plan is empty. The diff used to give each creative
+    the keys of both (the carousel ``video_info: null``) and planned an update after every apply."""
+    template = world.manifests / "spring-sale.yaml.j2"
+    text = template.read_text()
+    one = "              identity_id: {{ identity_id | quote }}\n"
+    second = (
+        "          - creative_info:\n"
+        "              ad_format: CAROUSEL_ADS\n"
+        '              image_info: [{web_uri: "i10000000000000001"}, {web_uri: "i10000000000000002"}]\n'
+        '              music_info: {music_id: "m10000000000000001"}\n'
+        "              identity_type: TT_USER\n"
+        "              identity_id: {{ identity_id | quote }}\n"
+    )
+    assert text.count(one) == 1
+    template.write_text(text.replace(one, one + second))
+    first = world.plan()
+    ads = [c for c in first.changes if c.kind == "ad" and c.action == "create"]
+    assert len(ads) == 4 and all(len(c.body["creative_list"]) == 2 for c in ads)
+    result = world.apply(first)
+    assert result.ok, (result.failed, result.verify_problems)
+    again = world.plan()
+    assert again.changes == [], [c.to_json() for c in again.changes]

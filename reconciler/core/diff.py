@@ -3,15 +3,16 @@
 Pure. Live objects are first *projected* onto the fields the manifest manages
 (only what the manifest writes is managed; a value TikTok fills in for a field
 the manifest leaves out is not drift), then compared by their normal forms
-(``normal``):
+(``normal``, ``same``):
 
 - numbers compare by value (``500`` equals ``500.0``);
 - lists compare as sets: TikTok returns targeting ids, placements and even
   ``creative_list`` in an order of its own (see the fixtures' note on the ad
   create response), so order never makes a difference;
-- inside a list of objects, each live item is projected onto the keys the
-  desired items use, so server-added keys (``ad_material_id``,
-  ``material_name``, ``identity_authorized_bc_id: "0"``) never differ.
+- inside a list of objects, each item is compared on the keys of the desired
+  item it stands for, so server-added keys (``ad_material_id``,
+  ``material_name``, ``identity_authorized_bc_id: "0"``) never differ
+  (``same`` states the whole rule).
 
 The result is a list of ``FieldChange(path, before, after)`` at top-level
 field granularity, because TikTok's update endpoints replace a field whole
@@ -58,7 +59,12 @@ def project(live: Any, desired: Any) -> Any:
         keys = _union_shape(desired)
         if keys is None:
             return list(live)
-        return [project(item, keys) for item in live]
+        if len(desired) == 1:
+            return [project(item, keys) for item in live]
+        # Shown on the keys of the desired item it equals, if one does (``same``), else on all
+        # the keys the desired items use.
+        shapes = [w for w in desired if type(w) is dict]
+        return [project(item, next((w for w in shapes if same(item, w)), keys)) for item in live]
     return live
 
 
@@ -140,12 +146,61 @@ def equal(before: Any, after: Any) -> bool:
     return bool(normal(before) == normal(after))
 
 
+def same(live: Any, want: Any) -> bool:
+    """Whether the live value equals the desired one on what the desired one manages: the rule
+    that decides every field change.
+
+    - a mapping: key by key, on ``want``'s keys only (server-added keys never differ; a key the
+      live object lacks is null);
+    - a list of objects (creatives, texts, landing pages): as sets, each item compared on its own
+      keys: equal when every desired item equals some live item and every live item some desired
+      item. An ad's creatives differ in shape (a video's ``video_info`` beside a carousel's
+      ``image_info``), so one merged shape for all items would give each item the other's keys
+      as null and never be equal (it was: a perpetual change for such an ad);
+    - a list of scalars: as sets of normal forms (TikTok's order is its own);
+    - a scalar: by normal form (``500`` equals ``500.0``).
+    Plain equality is tried first at each level: it implies all of the above, and it is C-level
+    (the planner compares every managed field of every matched object, most of them unchanged).
+    ``tests/test_diff_normal_form.py`` checks it against a plainly written reference."""
+    if live == want:
+        return True
+    tw = type(want)
+    if tw is dict:
+        if type(live) is not dict:
+            return False
+        get = live.get
+        for k, v in want.items():
+            have = get(k, MISSING)
+            if have == v:
+                continue
+            tv = type(v)
+            if tv is dict or tv is list:
+                if not same(have, v):
+                    return False
+            elif normal(have) != normal(v):  # a scalar leaf, inline: most leaves are scalars
+                return False
+        return True
+    if tw is list:
+        if type(live) is not list:
+            return equal(live, want)
+        if not any(type(w) is dict for w in want):
+            return bool(normal(live) == normal(want))
+        if len(want) == 1:  # the common case: one creative, one text, one landing page
+            one = want[0]
+            return bool(live) and all(item == one or same(item, one) for item in live)
+        return all(any(same(item, w) for item in live) for w in want) and all(
+            any(same(item, w) for w in want) for item in live
+        )
+    return bool(normal(live) == normal(want))
+
+
 def diff_fields(desired: dict[str, Any], live: dict[str, Any]) -> list[FieldChange]:
     """Changes of the top-level fields ``desired`` manages, in a stable order."""
     changes: list[FieldChange] = []
     for key in sorted(desired):
         want = desired[key]
-        have = project(live.get(key, MISSING), want)
-        if not equal(have, want):
-            changes.append(FieldChange(key, canonical(have), canonical(want)))
+        raw = live.get(key, MISSING)
+        if raw == want or same(raw, want):
+            continue
+        changes.append(FieldChange(key, canonical(project(raw, want)), canonical(want)))
     return changes
