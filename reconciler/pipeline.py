@@ -87,6 +87,7 @@ async def make_plan(
     *,
     now: datetime | None = None,
     live: LiveAccount | None = None,
+    prepared: planner.Desired | None = None,
 ) -> Plan:
     check_overrides(req.overrides)
     start = time.perf_counter()
@@ -96,7 +97,8 @@ async def make_plan(
     # `file:` creatives: the account's library read by signature (one read per advertiser and
     # kind); those it holds become ids in the manifests, the others upload operations.
     media_choices = await media.media_choices(client, loaded.media) if loaded.media else {}
-    manifests = core_media.resolve(loaded.manifests, media_choices)
+    # (No choice, nothing to resolve: the same manifests, so `prepared` still fits them.)
+    manifests = core_media.resolve(loaded.manifests, media_choices) if media_choices else loaded.manifests
     now = now or await client.now()  # the server's clock, from the Date header of the reads
     options = planner.PlanOptions(
         now=now,
@@ -110,7 +112,7 @@ async def make_plan(
         cta=await cta_choices(client, loaded.manifests, live),
         media=media_choices,
     )
-    draft = planner.draft(manifests, live, options)
+    draft = planner.draft(manifests, live, options, prepared)
     draft.notes.extend(await review_health(client, draft.ctx.matching))
     spend_of, pixels_of = guardrails.facts_needed(draft.changes, draft.ctx.matching)
     facts = await fetch_facts(client, live, now, manifests=manifests, spend_of=spend_of, pixels_of=pixels_of)
@@ -148,7 +150,7 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
     if guess:
         reading = asyncio.create_task(fetch.fetch_for(client, guess, manual_children=cutover))
         try:
-            loaded = await parsing
+            loaded, prepared = await parsing
         except BaseException:
             reading.cancel()
             with contextlib.suppress(BaseException):
@@ -160,16 +162,20 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
         elif not cutover and any(m.campaign.migrate_from is not None for m in loaded.manifests):
             live = None  # (cannot happen: the text said no migrate_from) read it all
     else:
-        loaded = await parsing
-    plan = await make_plan(client, loaded, req, live=live)
+        loaded, prepared = await parsing
+    plan = await make_plan(client, loaded, req, live=live, prepared=prepared)
     plan.stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
     plan.stats["calls_per_endpoint"] = dict(sorted(client.stats.calls.items()))
     plan.stats["read_seconds"] = round(time.perf_counter() - start, 3)
     return loaded, plan
 
 
-def _parse(rendered: files.RenderedSet, advertisers: Sequence[str]) -> files.LoadedManifests:
-    return filter_advertisers(files.parse(rendered), advertisers, [r.file for r in rendered.rendered])
+def _parse(
+    rendered: files.RenderedSet, advertisers: Sequence[str]
+) -> tuple[files.LoadedManifests, planner.Desired]:
+    """In the worker thread: parse and validate, then the plan's desired side (``planner.prepare``)."""
+    loaded = filter_advertisers(files.parse(rendered), advertisers, [r.file for r in rendered.rendered])
+    return loaded, planner.prepare(loaded.manifests)
 
 
 async def review_health(client: TikTokClient, matching: Matching) -> list[Note]:

@@ -69,3 +69,24 @@ def test_manual_children_are_read_for_a_cutover_only(world: World) -> None:
     assert "/campaign/get/" in calls
     assert [c.to_json() for c in plan.changes] == [c.to_json() for c in full.changes]
     assert plan.notes == full.notes
+
+
+def test_the_desired_side_built_while_reading_is_used_only_for_its_own_manifests(world: World) -> None:
+    """load_and_plan builds the plan's desired side (planner.prepare) in the parsing thread. The
+    draft takes it only for the very manifests it was built from: given another set's, it plans
+    these manifests' changes (media resolution makes new manifests when it changes any)."""
+    from reconciler.core import planner
+
+    assert world.apply(world.plan()).ok
+    world.advance(8)
+    before = world.load()
+    values = world.manifests / "spring-sale.values.yaml"
+    values.write_text(values.read_text().replace("budget: 500", "budget: 550"))
+    after = world.load()
+    stale = planner.prepare(before.manifests)
+    assert stale.fits(before.manifests) and not stale.fits(after.manifests)
+    req = pipeline.PlanRequest([str(world.manifests)])
+    plan = world.run(lambda c: pipeline.make_plan(c, after, req, prepared=stale))
+    assert [(c.action, [f.path for f in c.fields]) for c in plan.changes] == [("update", ["budget"])]
+    fresh = world.run(lambda c: pipeline.make_plan(c, after, req, prepared=planner.prepare(after.manifests)))
+    assert [c.to_json() for c in fresh.changes] == [c.to_json() for c in plan.changes]

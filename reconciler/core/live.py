@@ -232,8 +232,11 @@ def desired_objects(manifests: Iterable[Manifest]) -> list[DesiredObject]:
     return out
 
 
-def match(manifests: list[Manifest], live: LiveAccount) -> Matching:
-    desired = desired_objects(manifests)
+def match(
+    manifests: list[Manifest], live: LiveAccount, desired: list[DesiredObject] | None = None
+) -> Matching:
+    """The identity rule; ``desired`` is ``desired_objects(manifests)`` when the caller has it."""
+    desired = desired_objects(manifests) if desired is None else desired
     matched: dict[Address, LiveObject] = {}
     orphans: list[tuple[Address, LiveObject]] = []
     claimed: set[str] = set()
@@ -266,10 +269,14 @@ def match(manifests: list[Manifest], live: LiveAccount) -> Matching:
         if d.spec.id is not None:
             claimed.add(d.spec.id)
 
+    campaigns_of: dict[str, list[LiveObject]] = {}  # per advertiser, listed once (not per campaign)
     for d in desired:
         parent = d.address.parent()
         if parent is None:
-            candidates = live.campaigns_of(d.address.advertiser_id)
+            adv = d.address.advertiser_id
+            if adv not in campaigns_of:
+                campaigns_of[adv] = live.campaigns_of(adv)
+            candidates = campaigns_of[adv]
         else:
             parent_live = matched.get(parent)
             if parent_live is None:

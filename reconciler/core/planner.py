@@ -31,7 +31,7 @@ from reconciler.core import migrate, targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
-from reconciler.core.live import DesiredObject, LiveAccount, Matching, match
+from reconciler.core.live import DesiredObject, LiveAccount, Matching, desired_objects, match
 from reconciler.core.manifests import Manifest
 from reconciler.core.media import MediaChoice, MediaKey, has_files, shown_path
 from reconciler.core.operations import (
@@ -150,6 +150,33 @@ def managed_fields(d: DesiredObject) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Desired:
+    """The manifests' side of a plan, which needs no live account: the desired objects, in
+    manifest order and parents first, and the fields each one compares with its live object.
+    ``pipeline.load_and_plan`` builds it in the worker thread that parses the manifests, while
+    the account is read (the reads are paced, the CPU idle), so it is not part of the time
+    between the last read and the plan."""
+
+    manifests: tuple[Manifest, ...]
+    objects: list[DesiredObject]
+    order: list[DesiredObject]  # parents before children, siblings by address
+    wants: dict[Address, dict[str, Any]]  # managed fields but the status (a status step of its own)
+
+    def fits(self, manifests: Sequence[Manifest]) -> bool:
+        """Built from these very manifests (media resolution makes new ones when it changes any)."""
+        return len(manifests) == len(self.manifests) and all(
+            a is b for a, b in zip(manifests, self.manifests, strict=True)
+        )
+
+
+def prepare(manifests: Sequence[Manifest]) -> Desired:
+    objects = desired_objects(manifests)
+    order = sorted(objects, key=lambda d: (d.address.depth, d.address.sort_key()))
+    wants = {d.address: {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED} for d in objects}
+    return Desired(tuple(manifests), objects, order, wants)
+
+
 def create_body(d: DesiredObject) -> dict[str, Any]:
     body = d.spec.model_dump(exclude_none=True, exclude=set(TOOL_KEYS))
     body["operation_status"] = "DISABLE"  # enabled in the final status step
@@ -210,8 +237,13 @@ class _Builder:
         return Ref(live_id=live_id)
 
 
-def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) -> Draft:
-    matching = match(manifests, live)
+def draft(
+    manifests: list[Manifest], live: LiveAccount, options: PlanOptions, prepared: Desired | None = None
+) -> Draft:
+    """The operations before guardrails; ``prepared`` is ``prepare(manifests)`` if the caller built
+    it beforehand (it is built here when it was built from other manifests)."""
+    desired = prepared if prepared is not None and prepared.fits(manifests) else prepare(manifests)
+    matching = match(manifests, live, desired.objects)
     by_addr = {d.address: d for d in matching.desired}
     touched: set[Address] = set()
     notes: list[Note] = []
@@ -318,7 +350,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
         return b.ref(parent, obj.id if obj is not None else None)
 
     # Parents before children: creates, replaces and updates of a level come before the next.
-    for d in sorted(matching.desired, key=lambda d: (d.address.depth, d.address.sort_key())):
+    for d in desired.order:
         addr = d.address
         parent = addr.parent()
         obj = matching.matched.get(addr)
@@ -343,7 +375,7 @@ def draft(manifests: list[Manifest], live: LiveAccount, options: PlanOptions) ->
                 "live ad's creative to a new file is not supported",
                 hint="give the new creative to a new ad (a new ad_name)",
             )
-        want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
+        want = desired.wants[addr]
         diffs = diff_fields(want, obj.row)
         immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
         mutable = [c for c in diffs if c.path in UPDATABLE[d.kind]]
