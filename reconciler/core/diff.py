@@ -197,10 +197,12 @@ def same(live: Any, want: Any) -> bool:
 def diff_fields(desired: dict[str, Any], live: dict[str, Any]) -> list[FieldChange]:
     """Changes of the top-level fields ``desired`` manages, in a stable order."""
     changes: list[FieldChange] = []
-    for key in sorted(desired):
-        want = desired[key]
-        raw = live.get(key, MISSING)
+    get = live.get
+    for key, want in desired.items():
+        raw = get(key, MISSING)
         if raw == want or same(raw, want):
             continue
         changes.append(FieldChange(key, canonical(project(raw, want)), canonical(want)))
+    if len(changes) > 1:
+        changes.sort(key=lambda c: c.path)  # the changes sorted, not every object's keys
     return changes

@@ -36,9 +36,7 @@ REJECTED = {
 def rejected_ids(matching: Matching) -> list[str]:
     """Managed ads whose review found something: their reasons are worth a read."""
     return sorted(
-        o.id
-        for o in matching.matched.values()
-        if o.kind == "ad" and o.row.get("secondary_status") in REJECTED
+        o.id for o in matching.matched.values() if o.kind == "ad" and o.get("secondary_status") in REJECTED
     )
 
 
@@ -66,7 +64,7 @@ def notes(matching: Matching, reasons: Mapping[str, list[str]]) -> list[Note]:
     for addr, obj in matching.matched.items():
         if obj.kind != "ad":
             continue
-        status = str(obj.row.get("secondary_status") or "")
+        status = str(obj.get("secondary_status") or "")  # one field: the row is not built
         if status in IN_REVIEW:
             reviewing.setdefault(addr.campaign_address(), []).append((addr, obj.id, status))
         elif status in REJECTED:
@@ -78,7 +76,7 @@ def notes(matching: Matching, reasons: Mapping[str, list[str]]) -> list[Note]:
             )
     out = [Note("health", str(addr), rid, text) for addr, rid, text in sorted(rejected)]
     for campaign, ads in sorted(reviewing.items()):
-        ads.sort()
+        ads.sort(key=lambda t: t[0].sort_key())  # addresses are unique: the same order, one key each
         if len(ads) == 1:
             addr, rid, status = ads[0]
             out.append(

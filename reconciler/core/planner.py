@@ -162,6 +162,7 @@ class Desired:
     objects: list[DesiredObject]
     order: list[DesiredObject]  # parents before children, siblings by address
     wants: dict[Address, dict[str, Any]]  # managed fields but the status (a status step of its own)
+    with_files: frozenset[Address]  # ads with a `file:` creative (core.media)
 
     def fits(self, manifests: Sequence[Manifest]) -> bool:
         """Built from these very manifests (media resolution makes new ones when it changes any)."""
@@ -174,7 +175,8 @@ def prepare(manifests: Sequence[Manifest]) -> Desired:
     objects = desired_objects(manifests)
     order = sorted(objects, key=lambda d: (d.address.depth, d.address.sort_key()))
     wants = {d.address: {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED} for d in objects}
-    return Desired(tuple(manifests), objects, order, wants)
+    with_files = frozenset(d.address for d in objects if isinstance(d.spec, Ad) and has_files(d.spec))
+    return Desired(tuple(manifests), objects, order, wants, with_files)
 
 
 def create_body(d: DesiredObject) -> dict[str, Any]:
@@ -367,7 +369,7 @@ def draft(
                 status[(addr.advertiser_id, d.kind, "ENABLE")].append((addr, None))
             continue
 
-        if isinstance(d.spec, Ad) and has_files(d.spec):
+        if addr in desired.with_files:
             # A live ad whose creative is now a file the account does not hold: a new upload for
             # a live ad's creative is not planned yet (core.media resolved the files it holds).
             raise PlanError(
