@@ -7,7 +7,8 @@ folder from a `Model`. Rules:
 
 - `edit`: one to three random edits of the manifests at every level: add or remove ad groups
   and ads; change a budget, a cost-cap bid, the targeting (age, locations), an ad's text,
-  landing page or video; rename (with an `id:` pin once the object is live); pause, resume
+  landing page, video or second creative (a carousel: a creative of another shape); rename
+  (with an `id:` pin once the object is live); pause, resume
   or leave `operation_status` out; CBO on/off (an immutable field: planned as a replace,
   allowed with `--replace`; per-ad-group budgets when off).
 - `ads_manager`: a change through TikTok's API as a person in Ads Manager makes it: a budget,
@@ -197,6 +198,7 @@ class LoopMachine(RuleBasedStateMachine):
             text=data.draw(st.sampled_from(TEXTS), label="text"),
             landing=data.draw(st.sampled_from(LANDINGS), label="landing"),
             status=data.draw(st.sampled_from(STATUSES), label="status"),
+            carousel=data.draw(st.one_of(st.none(), st.none(), st.integers(1, 9)), label="carousel"),
         )
 
     def new_adgroup(self, data: st.DataObject, c: Campaign) -> AdGroup:
@@ -337,6 +339,11 @@ class LoopMachine(RuleBasedStateMachine):
         _, addr, a, _ = self._pick(data, "ad")
         a.video = data.draw(st.integers(1, 9), label="video")
         self.note(f"video of {addr} = {a.video}")
+
+    def edit_carousel(self, data: st.DataObject) -> None:
+        _, addr, a, _ = self._pick(data, "ad")
+        a.carousel = data.draw(st.one_of(st.none(), st.integers(1, 9)), label="carousel")
+        self.note(f"carousel of {addr} = {a.carousel}")
 
     def edit_rename(self, data: st.DataObject) -> None:
         kind = data.draw(st.sampled_from(["campaign", "adgroup", "ad"]), label="rename")
@@ -579,6 +586,7 @@ EDITS = (
     "ad_text",
     "landing",
     "video",
+    "carousel",
     "rename",
     "status",
     "cbo",

@@ -34,22 +34,40 @@ def cover_id(n: int) -> str:
     return f"i1000000000000000{n}"
 
 
-def creative_block(video: int, text: str, landing: str) -> dict[str, Any]:
+MUSIC = "m10000000000000001"  # the demo seed's music track (a carousel needs one)
+
+
+def creative_block(video: int, text: str, landing: str, carousel: int | None = None) -> dict[str, Any]:
     """The creative fields of one ad: a Spark (TT_USER) single video with its cover and a dynamic
     CTA, TikTok's current model for the TikTok placement (product.md 4.2). This validates on
-    today's models and emulator as it is."""
-    return {
-        "creative_list": [
+    today's models and emulator as it is. With ``carousel``, a second creative of another shape:
+    a carousel of two images (n and the next) with music (creatives of two shapes in one ad are
+    compared each on its own keys)."""
+    creatives: list[dict[str, Any]] = [
+        {
+            "creative_info": {
+                "ad_format": "SINGLE_VIDEO",
+                "video_info": {"video_id": video_id(video)},
+                "image_info": [{"web_uri": cover_id(video)}],
+                "identity_type": "TT_USER",
+                "identity_id": TT_IDENTITY,
+            }
+        }
+    ]
+    if carousel is not None:
+        creatives.append(
             {
                 "creative_info": {
-                    "ad_format": "SINGLE_VIDEO",
-                    "video_info": {"video_id": video_id(video)},
-                    "image_info": [{"web_uri": cover_id(video)}],
+                    "ad_format": "CAROUSEL_ADS",
+                    "image_info": [{"web_uri": cover_id(carousel)}, {"web_uri": cover_id(carousel % 9 + 1)}],
+                    "music_info": {"music_id": MUSIC},
                     "identity_type": "TT_USER",
                     "identity_id": TT_IDENTITY,
                 }
             }
-        ],
+        )
+    return {
+        "creative_list": creatives,
         "ad_text_list": [{"ad_text": text}],
         "ad_configuration": {"call_to_action_id": CTA_PORTFOLIO},
         "landing_page_url_list": [{"landing_page_url": landing}],
@@ -65,6 +83,7 @@ class Ad:
     landing: str
     status: str | None = None  # None: operation_status left out of the manifest
     pin: str | None = None
+    carousel: int | None = None  # a second creative, a carousel (creative_block)
 
 
 @dataclass
@@ -200,7 +219,7 @@ def ad_doc(a: Ad) -> dict[str, Any]:
     if a.pin:
         doc["id"] = a.pin
     doc["ad_name"] = a.name
-    doc.update(creative_block(a.video, a.text, a.landing))
+    doc.update(creative_block(a.video, a.text, a.landing, a.carousel))
     if a.status is not None:
         doc["operation_status"] = a.status
     return doc
