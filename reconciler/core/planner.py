@@ -31,7 +31,7 @@ from reconciler.core import migrate, targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
-from reconciler.core.live import DesiredObject, LiveAccount, Matching, desired_objects, match
+from reconciler.core.live import DesiredObject, LiveAccount, Matching, desired_objects, fingerprint, match
 from reconciler.core.manifests import Manifest
 from reconciler.core.media import MediaChoice, MediaKey, has_files, shown_path
 from reconciler.core.operations import (
@@ -563,8 +563,10 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
             # status (a plan of 50,000 changes held every touched row whole).
             want = ctx.desired.get(addr)
             keep = {"operation_status", *(want.spec.model_fields_set - TOOL_KEYS if want else ())}
-            seen = {k: v for k, v in obj.stable_fields().items() if k in keep}
-            live_records[addr.key()] = LiveRecord(obj.kind, obj.id, obj.fingerprint(), seen)
+            stable = obj.stable_fields()
+            seen = {k: v for k, v in stable.items() if k in keep}
+            # fingerprint(stable) is obj.fingerprint(): the volatile keys are already out.
+            live_records[addr.key()] = LiveRecord(obj.kind, obj.id, fingerprint(stable), seen)
 
     advertisers = sorted({m.campaign.advertiser_id for m in d.manifests})
     plan = Plan(
