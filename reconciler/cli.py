@@ -95,6 +95,16 @@ def entry() -> None:
     import sys
 
     command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
+    if command in FAST_EXIT:
+        # Before the command's modules are imported: they build tens of thousands of long-lived
+        # objects (pydantic schemas, dataclasses), which the default thresholds collect and
+        # rescan every 700 allocations; these commands set pipeline.tune_gc's thresholds anyway
+        # (importing the plan command: 0.31 -> 0.26 s CPU, median of 9 fresh interpreters).
+        import gc
+
+        from reconciler.settings import GC_THRESHOLDS
+
+        gc.set_threshold(*GC_THRESHOLDS)
     try:
         main()
     except SystemExit as exc:

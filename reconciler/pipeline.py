@@ -28,6 +28,7 @@ from reconciler.core import media as core_media
 from reconciler.core.live import LiveAccount, Matching
 from reconciler.core.plan import Note, Plan
 from reconciler.errors import SmartplusError
+from reconciler.settings import GC_THRESHOLDS
 
 
 def tune_gc() -> None:
@@ -37,7 +38,7 @@ def tune_gc() -> None:
     cost about a third of the CPU of a 12,000-object plan (bench/plan_scale.py). A young
     generation of a million objects rather than 100,000 took another 0.2 s (10%) off that plan's
     CPU for 8 MB more peak memory (5 runs each, median 2.01 s against 2.22 s)."""
-    gc.set_threshold(1_000_000, 50, 1000)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def load_desired(

@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+# The garbage collector's thresholds for a plan-sized process (pipeline.tune_gc says why; the CLI
+# sets them before it imports a short-lived command's modules).
+GC_THRESHOLDS = (1_000_000, 50, 1000)
+
 DEFAULT_BASE_URL = "https://business-api.tiktok.com/open_api/v1.3/"
 EMULATOR_BASE_URL = "http://emulator/open_api/v1.3/"
 DEFAULT_RATE_LIMIT = 10.0

@@ -3,6 +3,7 @@ modeline, compact 0600 plans that ``show`` pretty-prints."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import stat
@@ -93,6 +94,41 @@ def test_validate_imports_no_http_client_planner_or_emulator(tmp_path: Path) -> 
     assert "reconciler.adapters.files" in loaded  # it did validate
     heavy = [m for m in loaded if m.startswith(HEAVY[:4])]
     assert heavy == [], heavy
+
+
+def gc_thresholds_when_imported(args: list[str], cwd: Path) -> dict[str, tuple[int, ...]]:
+    """The collector's thresholds at the moment each reconciler module was imported, through the
+    console script's entry point (``entry``), as the installed ``smartplus`` runs."""
+    code = (
+        "import atexit, gc, sys\n"
+        "seen = {}\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.startswith('reconciler.'):\n"
+        "            seen.setdefault(name, gc.get_threshold())\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "atexit.register(lambda: print(repr(seen), file=sys.stderr))\n"
+        "sys.argv = ['smartplus', *sys.argv[1:]]\n"
+        "from reconciler.cli import entry\n"
+        "entry()\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+    seen: dict[str, tuple[int, ...]] = ast.literal_eval(r.stderr.strip().splitlines()[-1])
+    return seen
+
+
+def test_short_lived_commands_import_under_the_plan_gc_thresholds(tmp_path: Path) -> None:
+    """validate, plan, drift... (cli.FAST_EXIT) raise the collector's thresholds before their modules
+    are imported (their imports build tens of thousands of long-lived objects); --help leaves them."""
+    from reconciler.settings import GC_THRESHOLDS
+
+    (tmp_path / "m.yaml").write_text(manifest())
+    seen = gc_thresholds_when_imported(["validate", "m.yaml"], tmp_path)
+    assert seen["reconciler.commands.manifest_cmds"] == GC_THRESHOLDS
+    assert seen["reconciler.adapters.files"] == GC_THRESHOLDS
+    assert "reconciler.commands.manifest_cmds" not in gc_thresholds_when_imported(["--help"], tmp_path)
 
 
 def test_the_command_list_says_what_each_command_says() -> None:
