@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -122,7 +123,9 @@ async def live_bytes(advertiser: str, rate: float) -> tuple[int, int]:
     return len(account.campaigns) + len(account.adgroups) + len(account.ads), held
 
 
-def run_series(base: str, series: Series, manifests: Path, work: Path, runs: int, rate: float) -> None:
+def run_series(
+    base: str, series: Series, manifests: Path, work: Path, runs: int, rate: float, python: str | None = None
+) -> None:
     for i in range(runs):
         out = work / f"plan-{i}.json"
         before = server_stats(base).get("by_code", {})
@@ -131,7 +134,7 @@ def run_series(base: str, series: Series, manifests: Path, work: Path, runs: int
             # The seed's ad groups were created when the emulator started: the learning phase would
             # block every ad edit (exit 3). Overridden, so the plan is the one a user would apply.
             cli += ["--override", "learning-phase"]
-        run = run_child(smartplus(*cli))
+        run = run_child(smartplus(*cli, python=python))
         after = server_stats(base).get("by_code", {})
         if run.rc not in (0, 2, 3):  # 3: a guardrail blocks a change; the plan is made and saved all the same
             raise SystemExit(f"plan failed ({run.rc}):\n{run.stderr[-3000:]}")
@@ -204,6 +207,11 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=10.0)
     ap.add_argument("--per-object-sample", type=int, default=200, help="0 = none")
     ap.add_argument(
+        "--python",
+        help="run the plan processes with this interpreter (a venv with the wheel installed, as a user "
+        "has it); the default is this one, the development venv",
+    )
+    ap.add_argument(
         "--no-live-bytes",
         dest="live_bytes",
         action="store_false",
@@ -214,6 +222,7 @@ def main() -> None:
     variants = [True] if args.only_changes else ([False, True] if args.changes else [False])
     load0 = os.getloadavg()
     print(
+        f"plan processes: {args.python or sys.executable}; "
         f"server {args.rate:g}/s, {args.latency_ms} ms latency; client --rate-limit {args.rate:g}; "
         f"load average {load0[0]:.1f} at start ({os.cpu_count()} CPUs)"
     )
@@ -227,9 +236,8 @@ def main() -> None:
                 for changed in variants:
                     manifests = write_scale_manifests(work / f"m-{n}-{changed}", c, g, a, changed_ads=changed)
                     series = Series(seed, changed)
-                    run_series(
-                        base, series, manifests, work, args.runs if n == 0 else args.runs_large, args.rate
-                    )
+                    runs = args.runs if n == 0 else args.runs_large
+                    run_series(base, series, manifests, work, runs, args.rate, args.python)
                     print_series(series, args.rate)
                     done.append(series)
                 if args.live_bytes:

@@ -66,6 +66,9 @@ def main() -> None:
     ap.add_argument("--changes", action="store_true", help="every ad's text differs from the live one")
     ap.add_argument("--latency-ms", type=int, default=50)
     ap.add_argument("--rate", type=float, default=10.0)
+    ap.add_argument(
+        "--python", help="the interpreter of the plan processes (a venv with the wheel installed)"
+    )
     args = ap.parse_args()
     c, g, a = parse_scale(args.seed)
     work = Path(tempfile.mkdtemp(prefix="smartplus-timeline-"))
@@ -76,7 +79,7 @@ def main() -> None:
         with emulator_server(args.seed, args.latency_ms, args.rate):
             for _ in range(args.runs):
                 out = work / "plan.json"
-                cmd = [sys.executable, "-c", WRAPPER, "plan", str(manifests), "-o", str(out)]
+                cmd = [args.python or sys.executable, "-c", WRAPPER, "plan", str(manifests), "-o", str(out)]
                 cmd += ["--rate-limit", str(args.rate)]
                 run = run_child(cmd)
                 if run.rc not in (0, 2, 3):
