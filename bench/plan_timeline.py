@@ -81,6 +81,8 @@ def main() -> None:
                 out = work / "plan.json"
                 cmd = [args.python or sys.executable, "-c", WRAPPER, "plan", str(manifests), "-o", str(out)]
                 cmd += ["--rate-limit", str(args.rate)]
+                if args.changes:  # as bench/plan_scale.py: the seed's ad groups are in their learning phase
+                    cmd += ["--override", "learning-phase"]
                 run = run_child(cmd)
                 if run.rc not in (0, 2, 3):
                     raise SystemExit(f"plan failed ({run.rc}): {run.stderr[-2000:]}")
