@@ -211,6 +211,33 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
     """[(data, first line)] per document, exactly as the PyYAML path gives them for this
     valid text; or None: take the PyYAML path (the text is outside the subset, invalid, or
     yaml_rs is not installed)."""
+    docs = _load(text, None)
+    if docs is None:
+        return None
+    memo: dict[str, str] = {}
+    try:
+        for data, _first in docs:
+            t = type(data)
+            if (t is dict or t is list) and _count(data, 0, memo) > max_nodes:
+                return None
+    except (_Out, RecursionError):
+        return None
+    return docs
+
+
+def load_unwalked(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
+    """``load_fast`` without step 5's walk of the result: the caller must refuse a document
+    that holds a non-string key, a null mapping value or more than ``MAX_DEPTH`` levels (the
+    manifest models do all three in one pass: ``manifests.load_valid_fast``). The node bound
+    holds without counting: every node (value or item) starts at a character of its own (a
+    scalar's first, a ``[``, ``{`` or ``-``; a block mapping at its first key, which is no node
+    itself; null values are refused), so a document of at most ``max_nodes`` characters has at
+    most ``max_nodes`` nodes, and a longer one is left to the PyYAML path."""
+    return _load(text, max_nodes)
+
+
+def _load(text: str, max_chars: int | None) -> list[tuple[Any, int]] | None:
+    """Steps 1-4, and yaml_rs on each document (of at most ``max_chars`` characters)."""
     module = _module()
     if module is None or not gate(text):
         return None
@@ -222,13 +249,14 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
         marked = _is_marker(part)
         if i and not marked:
             return None  # "---" glued to more text at a line start: rare, PyYAML decides
+        if max_chars is not None and len(part) > max_chars:
+            return None
         parts.append((part, line, marked))
         line += piece.count("\n") + 1
     # libyaml's stream end: a last line without its newline still counts as a line.
     end_line = line - 1 + (1 if text and not text.endswith("\n") else 0)
     loads = module.loads
     out: list[tuple[Any, int]] = []
-    memo: dict[str, str] = {}
     try:
         for i, (part, start, marked) in enumerate(parts):
             skip = (_SKIP_AFTER_MARKER if marked else _SKIP_LEADING).match(part)
@@ -238,10 +266,7 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
                     out.append((None, parts[i + 1][1] if i + 1 < len(parts) else end_line))
                 continue
             data = loads(part, parse_datetime=False)
-            t = type(data)
-            if (t is dict or t is list) and _count(data, 0, memo) > max_nodes:
-                return None
             out.append((data, start + part.count("\n", 0, at)))
-    except Exception:  # _Out, RecursionError, or any refusal of yaml_rs: PyYAML says what is wrong
+    except Exception:  # any refusal of yaml_rs: PyYAML says what is wrong
         return None
     return out
