@@ -633,11 +633,20 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
         report(
             (*path, "creative_list"), "max-creatives", f"{len(creatives)} creatives; at most {MAX_CREATIVES}"
         )
+    # One pass over the creatives: the checks of each, and what the ad-level rules need of them
+    # (Spark, Spark Push, all TikTok posts), instead of a pass per question (issue 15).
+    spark = push = False
+    all_pull = bool(creatives)
     for k, cr in enumerate(creatives):
-        _check_creative(c, cr.creative_info, ad, (*path, "creative_list", k, "creative_info"), report)
-
-    spark = any(is_spark(cr.creative_info) for cr in creatives)
-    push = any(is_spark(cr.creative_info) and not cr.creative_info.tiktok_item_id for cr in creatives)
+        info = cr.creative_info
+        _check_creative(c, info, ad, (*path, "creative_list", k, "creative_info"), report)
+        pull = info.tiktok_item_id is not None
+        if info.identity_type in SPARK_IDENTITIES or pull:
+            spark = True
+            if not info.tiktok_item_id:
+                push = True
+        if not info.tiktok_item_id:
+            all_pull = False
     on_tiktok = g.tiktok_placement
 
     # Non-Spark (Custom Identity) ads: ad_configuration, and only off TikTok (D:1848048566169730).
@@ -721,19 +730,21 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
     texts = ad.ad_text_list or []
     if len(texts) > MAX_AD_TEXTS:
         report((*path, "ad_text_list"), "max-ad-texts", f"{len(texts)} ad texts; at most {MAX_AD_TEXTS}")
-    _no_duplicates([t.ad_text for t in texts], (*path, "ad_text_list"), "ad_text", "ad text", report)
+    if len(texts) > 1:  # (one item cannot repeat: no list to build)
+        _no_duplicates([t.ad_text for t in texts], (*path, "ad_text_list"), "ad_text", "ad text", report)
     ctas = ad.call_to_action_list or []
     if len(ctas) > MAX_CTAS:
         report((*path, "call_to_action_list"), "max-ctas", f"{len(ctas)} CTAs; at most {MAX_CTAS}")
-    _no_duplicates(
-        [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
-    )
-    for field, most in (
-        ("landing_page_url_list", MAX_LANDING_PAGES),
-        ("deeplink_list", MAX_DEEPLINKS),
+    if len(ctas) > 1:
+        _no_duplicates(
+            [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
+        )
+    for field, items in (
+        ("landing_page_url_list", ad.landing_page_url_list),
+        ("deeplink_list", ad.deeplink_list),
     ):
-        items = getattr(ad, field) or []
-        if len(items) > most:
+        most = MAX_LANDING_PAGES if field == "landing_page_url_list" else MAX_DEEPLINKS
+        if items is not None and len(items) > most:
             report((*path, field), "max-items", f"{len(items)} items in {field}; at most {most}")
     if conf is not None and conf.utm_params is not None:
         upath = (*path, "ad_configuration", "utm_params")
@@ -741,7 +752,6 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
             report(upath, "max-items", f"{len(conf.utm_params)} utm_params; at most {MAX_UTM_PARAMS}")
         _no_duplicates([u.key for u in conf.utm_params], upath, "key", "UTM key", report)
 
-    all_pull = bool(creatives) and all(cr.creative_info.tiktok_item_id for cr in creatives)
     if not texts and not all_pull:
         report(
             (*path, "ad_text_list"),
