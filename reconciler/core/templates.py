@@ -502,7 +502,22 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
             return out
         if operator == "%" and tl is str:  # the common '%04d' % n: cheap, cached check
             if tr is int or tr is float or tr is str:
-                _check_printf(budget, left, (right,))
+                widest, star = _printf_fields(left) if len(left) <= 256 else _printf_fields.__wrapped__(left)
+                if star or widest > budget.limits.max_value_chars:
+                    _check_printf(budget, left, (right,))
+                out = left % right
+                # budget.value(out) for a string, inline: this runs for every '%04d' % n.
+                n = len(out)
+                limits = budget.limits
+                if n > limits.max_value_chars:
+                    budget.want_chars(n)
+                budget.chars += n
+                if budget.chars > limits.max_output_chars:
+                    budget.charge(0)
+                budget.values += 1
+                if not budget.values & 15 and budget.clock() > budget.deadline:
+                    budget.tick()
+                return out
             else:
                 _check_printf(budget, left, right if isinstance(right, (tuple, Mapping)) else (right,))
                 _check_printed(budget, right)
@@ -595,8 +610,24 @@ class _Counted:
 @jinja2.pass_context
 def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
     budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
-    if type(value) is str:
-        return budget.value(value)
+    t = type(value)
+    if t is str or t is int:
+        # budget.value(value), inline for the two types nearly every printed value has (issue 15:
+        # these checks were most of the time of a large render).
+        limits = budget.limits
+        if t is str:
+            n = len(value)
+            if n > limits.max_value_chars:
+                budget.want_chars(n)
+            budget.chars += n
+            if budget.chars > limits.max_output_chars:
+                budget.charge(0)
+        elif value.bit_length() > limits.max_int_bits:
+            budget.want_bits(value.bit_length())
+        budget.values += 1
+        if not budget.values & 15 and budget.clock() > budget.deadline:
+            budget.tick()
+        return value
     _check_printed(budget, value)  # printed or concatenated: str() of it is built next
     return budget.value(value)
 

@@ -43,3 +43,20 @@ def test_the_clock_still_stops_a_render_of_values_alone() -> None:
     started = time.monotonic()
     (only,) = problems(text, limits)
     assert "longer than" in only and time.monotonic() - started < 5
+
+
+def test_a_formatted_string_over_the_value_limit_is_refused() -> None:
+    text = "{% set s = 'a' * 1000 %}{% set t = 'x%s' % s %}x: 1\n"  # built, never printed
+    (only,) = problems(text, templates.Limits(max_value_chars=1000))
+    assert "1,001 characters, over the limit" in only, only
+
+
+@pytest.mark.parametrize("value", ["'%s' % v", "v"])
+def test_printed_values_count_against_the_output_limit(value: str) -> None:
+    text = (
+        "{% set v = 'abcdefghij' %}{% set n = 1234567890 %}{% for i in range(200) %}{{ "
+        + value
+        + " }}{% endfor %}"
+    )
+    (only,) = problems(text, templates.Limits(max_output_chars=1000))
+    assert "produces more than 1,000 characters" in only, only
