@@ -72,3 +72,63 @@ def test_a_repeated_ad_text_is_found_from_two_texts_on() -> None:
     assert [(p.rule, p.location.path) for p in found] == [
         ("duplicate-item", "adgroups[0].ads[0].ad_text_list[1].ad_text")
     ]
+
+
+GROUP = """\
+  - adgroup_name: "{name}"
+    optimization_goal: CONVERT
+    optimization_event: SHOPPING
+    pixel_id: "7100000000000000001"
+    bid_type: BID_TYPE_NO_BID
+    schedule_type: SCHEDULE_FROM_NOW
+    schedule_start_time: "2027-12-01 00:00:00"
+    targeting_spec: {{location_ids: ["6252001"]}}
+{placement}    ads:
+"""
+CUSTOM_AD = """\
+      - ad_name: "{name}"
+        creative_list: [{{creative_info: {{ad_format: SINGLE_VIDEO, video_info: {{video_id: "v1"}}, image_info: [{{web_uri: "i1"}}]}}}}]
+        ad_configuration: {{identity_type: CUSTOMIZED_USER, identity_id: "7200000000000000009"}}
+        landing_page_url_list: [{{landing_page_url: "https://shop.example.com/"}}]
+"""
+PANGLE = "    placement_type: PLACEMENT_TYPE_NORMAL\n    placements: [PLACEMENT_PANGLE]\n"
+
+
+def test_equal_ads_get_each_their_problems_by_their_own_ad_group() -> None:
+    """Ads made of the same values (one object each, on the fast path) are checked once per
+    placement: the custom-identity ads are refused on automatic placement only, and every ad
+    without ad texts is told so at its own path, as when each ad is read on its own."""
+    text = HEAD.split("adgroups:\n")[0] + "adgroups:\n"
+    for gi, placement in enumerate(["", PANGLE, "", PANGLE]):
+        text += GROUP.format(name=f"g{gi}", placement=placement)
+        text += "".join(CUSTOM_AD.format(name=f"a{k}") for k in range(2))
+    fast = manifests.load_valid_fast(text, "f.yaml")
+    assert fast is not None  # the fast path: the ads share their values
+    ref, _partials, problems = manifests.load_campaigns_reference(text, "f.yaml")
+    assert problems == []
+    got = [(p.rule, p.location.path, p.location.line) for p in rules.check(fast)]
+    want = [(p.rule, p.location.path, p.location.line) for p in rules.check(ref)]
+    assert got == want
+    assert sorted({(r, path.split(".ads")[0]) for r, path, _ in got if r == "custom-identity-placement"}) == [
+        ("custom-identity-placement", "adgroups[0]"),
+        ("custom-identity-placement", "adgroups[2]"),
+    ]
+    assert sum(r == "ad-text-required" for r, _, _ in got) == 8
+
+
+def test_ads_that_differ_in_one_value_are_checked_each() -> None:
+    text = HEAD.replace("DARK", "").split("      - ad_name")[0]
+    two_covers = PUSH.replace('[{web_uri: "i1"}]', '[{web_uri: "i1"}, {web_uri: "i2"}]')
+    for k, creative in enumerate([PUSH, two_covers, PUSH, two_covers]):
+        text += (
+            f'      - ad_name: "a{k}"\n'
+            f"        creative_list: [{creative}]\n"
+            '        ad_text_list: [{ad_text: "Sale"}]\n'
+            '        ad_configuration: {call_to_action_id: "7400000000000000001"}\n'
+            '        landing_page_url_list: [{landing_page_url: "https://shop.example.com/"}]\n'
+        )
+    fast = manifests.load_valid_fast(text, "f.yaml")
+    assert fast is not None
+    assert [(p.rule, p.location.path) for p in rules.check(fast)] == [
+        ("video-cover", f"adgroups[0].ads[{k}].creative_list[0].creative_info.image_info") for k in (1, 3)
+    ]

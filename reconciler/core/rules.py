@@ -170,12 +170,15 @@ RULES: dict[str, str] = {
 }
 
 Report = Callable[[PathT, str, str], None]
+# What the ad rules said of an ad, by what they read of it (see _check_adgroup).
+AdMemo = dict[tuple[Any, ...], list[tuple[PathT, str, str]]]
 
 
 def check(manifests: list[Manifest]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Manifest] = {}
     pins: dict[tuple[str, str, str], tuple[Manifest, PathT]] = {}
+    ad_memo: AdMemo = {}  # for this call only: its keys hold ids of objects alive until it returns
     for m in manifests:
 
         def report(path: PathT, rule: str, message: str, m: Manifest = m) -> None:
@@ -206,7 +209,7 @@ def check(manifests: list[Manifest]) -> list[Problem]:
                 )
             else:
                 pins[pin] = (m, path)
-        _check_campaign(m.campaign, report)
+        _check_campaign(m.campaign, report, ad_memo)
     return problems
 
 
@@ -218,7 +221,7 @@ def _where(m: Manifest, path: PathT) -> str:
 # ---- campaign ------------------------------------------------------------------------------------
 
 
-def _check_campaign(c: Campaign, report: Report) -> None:
+def _check_campaign(c: Campaign, report: Report, ad_memo: AdMemo | None = None) -> None:
     if len(c.adgroups) > MAX_ADGROUPS:
         report(
             ("adgroups",), "max-adgroups", f"{len(c.adgroups)} ad groups; at most {MAX_ADGROUPS} per campaign"
@@ -288,7 +291,7 @@ def _check_campaign(c: Campaign, report: Report) -> None:
         )
 
     for i, g in enumerate(c.adgroups):
-        _check_adgroup(c, g, ("adgroups", i), report)
+        _check_adgroup(c, g, ("adgroups", i), report, {} if ad_memo is None else ad_memo)
     _check_spark_mixing(c, report)
 
 
@@ -347,7 +350,7 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     return None if value is None else read_time(value)
 
 
-def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None:
+def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo: AdMemo) -> None:
     if len(g.ads) > MAX_ADS:
         report((*path, "ads"), "max-ads", f"{len(g.ads)} ads; at most {MAX_ADS} per ad group")
     _unique(g.ads, lambda a: a.ad_name, (*path, "ads"), "ad_name", report)
@@ -542,8 +545,41 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None
         )
 
     _check_targeting(g, path, report)
+    # What the ad rules say depends on the ad's values and its ad group's placement alone. Equal
+    # values are one object on the fast path of valid manifests (manifests.load_valid_fast), so
+    # ads built from the same creative, texts and configuration are checked once, and what was
+    # said of the first is said again, at each one's own path (issue 15).
+    placement = (g.placement_type, tuple(g.placements) if g.placements is not None else None)
     for j, ad in enumerate(g.ads):
-        _check_ad(c, g, ad, (*path, "ads", j), report)
+        key = (
+            placement,
+            ad.cta_portfolio,
+            id(ad.ad_configuration),
+            _ids(ad.creative_list),
+            _ids(ad.ad_text_list),
+            _ids(ad.call_to_action_list),
+            _ids(ad.landing_page_url_list),
+            _ids(ad.deeplink_list),
+        )
+        apath = (*path, "ads", j)
+        said = ad_memo.get(key)
+        if said is None:
+            said = ad_memo[key] = []
+            n = len(apath)
+
+            def record(
+                p: PathT, rule: str, message: str, said: list[tuple[PathT, str, str]] = said, n: int = n
+            ) -> None:
+                said.append((p[n:], rule, message))
+
+            _check_ad(c, g, ad, apath, record)
+        for suffix, rule, message in said:
+            report((*apath, *suffix), rule, message)
+
+
+def _ids(items: list[Any] | None) -> tuple[int, ...] | None:
+    """The identities of a list's items (None for no list): equal ids, the same objects."""
+    return None if items is None else tuple(map(id, items))
 
 
 def _check_targeting(g: AdGroup, path: PathT, report: Report) -> None:
