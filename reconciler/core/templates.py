@@ -32,9 +32,10 @@ checked the same way (arguments that set a size, such as ``center(width)``,
 before the call; the result after); every ``{% for %}`` iterable (and a
 recursive ``loop(...)``) is wrapped so that iterations are counted; every
 ``{{ ... }}`` and ``~`` is checked and the text a render produces is counted,
-literal text included. Each check also looks at the clock, so a render that
-runs past ``max_seconds`` stops at its next step; between steps only one
-bounded operation runs. The clock is the caller's (``Limits.clock``; core reads
+literal text included (an expression whose value the intercepted operator
+already counted, ``'%04d' % n`` or ``n + 1``, is not counted a second time).
+The checks also look at the clock (the value checks on every 16th value), so a
+render that runs past ``max_seconds`` stops within a few bounded operations. The clock is the caller's (``Limits.clock``; core reads
 none): ``adapters.files`` passes ``time.monotonic``. Going over a limit is a ``template-limit`` problem
 naming the template file and line (see ``Limits``).
 """
@@ -149,7 +150,9 @@ class _Budget:
         self.iterations += n
         if self.iterations > self.limits.max_iterations:
             raise RenderLimitError(f"more than {self.limits.max_iterations:,} loop iterations in one render")
-        self.tick()
+        self.values += 1  # the clock on every 16th step, as in value()
+        if not self.values & 15:
+            self.tick()
 
     def charge(self, n: int) -> None:
         self.chars += n
@@ -636,12 +639,30 @@ def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
 def _charge(context: jinja2.runtime.Context, value: Any, n: int) -> Any:
     budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
     budget.charge(n)
-    budget.tick()
+    budget.values += 1  # the clock on every 16th step, as in value()
+    if not budget.values & 15:
+        budget.tick()
     return value
 
 
 def _wrap(node: nodes.Expr, name: str, *args: nodes.Expr) -> nodes.Filter:
     return nodes.Filter(node, name, list(args), [], None, None, lineno=node.lineno)
+
+
+def _checked_by_binop(node: nodes.Node) -> bool:
+    """An expression whose value ``call_binop`` checks and counts as ``_bounded_value`` would: a
+    printf format written in the template applied to anything (the result is a string), or a
+    number written in the template added to anything (the result is a number, or a TypeError).
+    Printing it needs no second check (issue 15: a large render printed 50,000 of them). Jinja
+    folds no intercepted operator at compile time in the sandbox, so these reach call_binop."""
+    if isinstance(node, nodes.Mod):
+        return isinstance(node.left, nodes.Const) and type(node.left.value) is str
+    if isinstance(node, nodes.Add):
+        return any(
+            isinstance(side, nodes.Const) and type(side.value) in (int, float)
+            for side in (node.left, node.right)
+        )
+    return False
 
 
 def _bound_tree(tree: nodes.Template) -> nodes.Template:
@@ -660,6 +681,8 @@ def _bound_tree(tree: nodes.Template) -> nodes.Template:
         for child in output.nodes:
             if isinstance(child, nodes.TemplateData):
                 literal += len(child.data)
+                children.append(child)
+            elif _checked_by_binop(child):
                 children.append(child)
             else:
                 children.append(_wrap(child, _VALUE))

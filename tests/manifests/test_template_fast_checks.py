@@ -60,3 +60,16 @@ def test_printed_values_count_against_the_output_limit(value: str) -> None:
     )
     (only,) = problems(text, templates.Limits(max_output_chars=1000))
     assert "produces more than 1,000 characters" in only, only
+
+
+def test_a_printed_list_built_by_an_operator_is_still_sized() -> None:
+    # `+` of two lists: no number written beside it, so the printed value is checked as before.
+    text = "{% set s = 'a' * 600 %}x: {{ [s] + [s] }}\n"
+    (only,) = problems(text, templates.Limits(max_value_chars=1000))
+    assert "a list or mapping, printed," in only, only
+
+
+@pytest.mark.parametrize("expr", ["x + 1", "1 + x", "x + 1.5"])
+def test_adding_a_number_to_a_list_is_a_template_error(expr: str) -> None:
+    (only,) = problems("{% set x = [1] %}v: {{ " + expr + " }}\n")
+    assert only.startswith("template-error: TypeError"), only
