@@ -680,9 +680,32 @@ def _sub_fields(model: type[BaseModel], nesting: str) -> tuple[tuple[str, TypeAd
     return tuple(out)
 
 
-_SUBS: dict[type[BaseModel], tuple[tuple[str, ...], tuple[TypeAdapter[Any], ...]]] = {}
-_SHARED: dict[tuple[str, str, bytes], Any] = {}
-_SHARED_MAX = 100_000  # distinct sub-values kept (an account of distinct creatives starts over)
+_SHARED_MAX = 100_000  # distinct values kept per model (an account of distinct creatives starts over)
+
+
+class _Shared:
+    """The model-holding fields of one model, and the validated values seen for them: by the
+    exact bytes of all of an object's values together (``combos``: a few dozen combinations in
+    10,000 ads), and of each value alone (``values``)."""
+
+    __slots__ = ("adapters", "combos", "names", "values")
+
+    def __init__(self, model: type[BaseModel], nesting: str) -> None:
+        fields = _sub_fields(model, nesting)
+        self.names = tuple(n for n, _ in fields)
+        self.adapters = tuple(a for _, a in fields)
+        self.combos: dict[bytes, dict[str, Any]] = {}
+        self.values: dict[tuple[str, bytes], Any] = {}
+
+
+_SHARED: dict[type[BaseModel], _Shared] = {}
+
+
+def _shared_of(model: type[BaseModel]) -> _Shared:
+    found = _SHARED.get(model)
+    if found is None:
+        found = _SHARED[model] = _Shared(model, {Campaign: "adgroups", AdGroup: "ads"}.get(model, ""))
+    return found
 
 
 class _NotFast(Exception):
@@ -707,77 +730,62 @@ def _no_null(value: Any, depth: int = 0) -> None:
                 _no_null(v, depth + 1)
 
 
-def _subs(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[TypeAdapter[Any], ...]]:
-    found = _SUBS.get(model)
-    if found is None:
-        nesting = {Campaign: "adgroups", AdGroup: "ads"}.get(model, "")
-        fields = _sub_fields(model, nesting)
-        found = _SUBS[model] = (tuple(n for n, _ in fields), tuple(a for _, a in fields))
-    return found
-
-
-def _shared(model: type[BaseModel], data: Any) -> dict[str, Any]:
+def _shared(spec: _Shared, data: Any) -> dict[str, Any]:
     """``data`` (one object's mapping) with its model-holding fields replaced by their shared,
-    validated values; raises ``_NotFast`` where the data is not a clean mapping.
-
-    The model-holding values of one object are looked up together first (one key for an ad's
-    creative, texts, configuration and landing page: a few dozen combinations in 10,000 ads),
-    then one by one."""
+    validated values; raises ``_NotFast`` where the data is not a clean mapping."""
     if type(data) is not dict or None in data.values():
         raise _NotFast
-    names, adapters = _subs(model)
-    values = tuple(map(data.get, names))
+    values = tuple(map(data.get, spec.names))
     try:
-        key = (model.__name__, "", marshal.dumps(values, 2))
+        key = marshal.dumps(values, 2)
     except ValueError:  # a value marshal cannot write (none that YAML gives): the slow path
         raise _NotFast from None
-    replace = _SHARED.get(key)
+    replace = spec.combos.get(key)
     if replace is None:
         replace = {}
-        for name, adapter, value in zip(names, adapters, values, strict=True):
+        for name, adapter, value in zip(spec.names, spec.adapters, values, strict=True):
             if value is not None:
-                replace[name] = _shared_value(model, name, adapter, value)
-        _remember(key, replace)
+                replace[name] = _shared_value(spec, name, adapter, value)
+        if len(spec.combos) >= _SHARED_MAX:
+            spec.combos.clear()
+        spec.combos[key] = replace
     return {**data, **replace} if replace else data
 
 
-def _shared_value(model: type[BaseModel], name: str, adapter: TypeAdapter[Any], value: Any) -> Any:
-    key = (model.__name__, name, marshal.dumps(value, 2))
-    found = _SHARED.get(key)
+def _shared_value(spec: _Shared, name: str, adapter: TypeAdapter[Any], value: Any) -> Any:
+    key = (name, marshal.dumps(value, 2))
+    found = spec.values.get(key)
     if found is None:
         _no_null(value)
         try:
             found = adapter.validate_python(value)
         except (ValidationError, RecursionError, ValueError, TypeError):
             raise _NotFast from None
-        _remember(key, found)
+        if len(spec.values) >= _SHARED_MAX:
+            spec.values.clear()
+        spec.values[key] = found
     return found
-
-
-def _remember(key: tuple[str, str, bytes], value: Any) -> None:
-    if len(_SHARED) >= _SHARED_MAX:
-        _SHARED.clear()
-    _SHARED[key] = value
 
 
 def _valid_campaign(data: Any) -> Campaign:
     """The campaign of one document, sharing equal sub-values; ``_NotFast`` unless it is valid
     and holds no null mapping value (then nothing about it differs from the reference path)."""
-    work = _shared(Campaign, data)
+    work = _shared(_shared_of(Campaign), data)
+    group_spec, ad_spec = _shared_of(AdGroup), _shared_of(Ad)
     groups = data.get("adgroups")
     if groups is not None:
         if type(groups) is not list:
             raise _NotFast
         built = []
         for g in groups:
-            gw = _shared(AdGroup, g)
+            gw = _shared(group_spec, g)
             ads = g.get("ads")
             if ads is not None:
                 if type(ads) is not list:
                     raise _NotFast
                 if gw is g:
                     gw = dict(g)
-                gw["ads"] = [_shared(Ad, ad) for ad in ads]
+                gw["ads"] = [_shared(ad_spec, ad) for ad in ads]
             built.append(gw)
         if work is data:
             work = dict(data)
