@@ -11,6 +11,12 @@ value stands. A key written twice in one mapping is an error (YAML would keep
 the last silently), and aliases that expand into a huge or recursive document
 are refused before anything walks them.
 
+Valid manifests take a fast path (``load_valid_fast``): the Rust YAML parser behind
+``yaml_fast``'s gate, and each distinct sub-value (a creative, an ad configuration, a
+targeting spec ...) validated once and its models shared by every object that holds an equal
+one. Anything else, a text outside the gate or any document with a problem, takes the
+reference path (``load_campaigns_reference``), which gives every problem with its line.
+
 Pydantic's errors are turned into the tool's ``Problem``s: a stable rule id
 (``unknown-field``, ``required``, ``enum``, ``type``, ``value`` or the rule id a
 field validator raised), and a message for people: the nearest field name for a

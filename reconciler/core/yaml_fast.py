@@ -44,6 +44,11 @@ The gate, in the order it runs (each is a C-speed scan of the text, and the walk
 5. the result: every mapping key a ``str`` (so duplicate keys are the same for both), no
    ``None`` as a mapping value (ours reports it), at most ``MAX_DEPTH`` levels and at most
    ``MAX_NODES`` nodes per document. Any ``yaml_rs`` error sends the text to PyYAML.
+
+Steps 1-3 look at one line at a time, so a large text is gated on its distinct lines only
+(``gate``). Step 5 is a walk of the whole result in Python; ``load_unwalked`` leaves it to a
+caller that checks the same three things in a pass it makes anyway (the manifest models:
+``manifests.load_valid_fast``), and bounds the nodes by the characters instead.
 """
 
 from __future__ import annotations
