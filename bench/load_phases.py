@@ -2,8 +2,8 @@
 
 The phases ``smartplus plan`` runs before it reads the account: ``files.render`` (templates),
 ``files.identities`` (the guess that lets the read start early) and ``files.parse`` (YAML,
-validation, rules, media), each timed with ``time.process_time`` in this process, the garbage
-collector tuned as the CLI tunes it. Prints the median (range) of N runs and, with
+validation, rules, media), each timed with ``time.process_time`` in this process, called as
+``smartplus plan`` calls them, the garbage collector tuned as the CLI tunes it. Prints the median (range) of N runs and, with
 ``--profile K``, the top K functions of one more run by own time (cProfile).
 Goal: render + identities + parse <= 0.35 s of CPU at 1x (200 x 10 x 5).
 
@@ -33,7 +33,7 @@ def one_run(folder: Path) -> tuple[float, float, float, int]:
     t1 = time.process_time()
     files.identities(rendered)
     t2 = time.process_time()
-    loaded = files.parse(rendered)  # (files.load pauses the collector the same way)
+    loaded = files.parse(rendered)  # (which pauses the cyclic GC itself, as in `smartplus plan`)
     t3 = time.process_time()
     objects = sum(
         1 + len(m.campaign.adgroups) + sum(len(g.ads) for g in m.campaign.adgroups) for m in loaded.manifests
@@ -51,13 +51,7 @@ def main() -> None:
     tune_gc()
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_scale_manifests(Path(tmp), c, g, a)
-        runs = []
-        for _ in range(args.runs):
-            gc.disable()
-            try:
-                runs.append(one_run(folder))
-            finally:
-                gc.enable()
+        runs = [one_run(folder) for _ in range(args.runs)]
         size = sum(len(r.text) for r in files.render([str(folder)]).rendered)
         print(f"load phases, {args.seed}: {runs[0][3]:,} objects, {size / 1e6:.1f} MB of rendered YAML")
         print(f"  CPU s, median (range) of {len(runs)} runs")
@@ -67,11 +61,9 @@ def main() -> None:
         print(f"  {'total':10s} {median_range(totals, '.3f')}")
         if args.profile:
             prof = cProfile.Profile()
-            gc.disable()
             prof.enable()
             one_run(folder)
             prof.disable()
-            gc.enable()
             pstats.Stats(prof).sort_stats("tottime").print_stats(args.profile)
 
 

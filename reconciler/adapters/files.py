@@ -391,7 +391,21 @@ def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = 
     """Steps 2-3: parse and validate rendered manifests; raise ManifestError with all problems.
 
     An empty set is an error (see the module docstring); ``allow_empty`` (default: the
-    ``ALLOW_EMPTY`` context variable) accepts manifest files that render to no campaign."""
+    ``ALLOW_EMPTY`` context variable) accepts manifest files that render to no campaign.
+
+    The cyclic GC is paused here too, not only in ``load``: ``smartplus plan`` renders first (to
+    guess which campaigns to read) and parses on its own, and collections in the middle of the
+    parse walked its hundreds of thousands of fresh objects for nothing (issue 15)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(rs, validate=validate, allow_empty=allow_empty)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse(rs: RenderedSet, *, validate: bool, allow_empty: bool | None) -> LoadedManifests:
     if not rs.rendered and not rs.problems:
         where = ", ".join(rs.paths) or "<no path>"
         raise ManifestError(
