@@ -132,3 +132,34 @@ def test_ads_that_differ_in_one_value_are_checked_each() -> None:
     assert [(p.rule, p.location.path) for p in rules.check(fast)] == [
         ("video-cover", f"adgroups[0].ads[{k}].creative_list[0].creative_info.image_info") for k in (1, 3)
     ]
+
+
+@pytest.mark.parametrize("where", ["campaign", "adgroup", "ad"])
+def test_an_id_pinned_twice_is_found_at_every_level(where: str) -> None:
+    """Only the objects with an ``id:`` are looked at for pins; one pinned twice is refused at
+    the second place, whichever level it stands at."""
+    text = (
+        HEAD.replace("DARK", "")
+        + f"        creative_list: [{PUSH}]\n"
+        + '        ad_text_list: [{ad_text: "S"}]\n'
+    )
+    head, groups = text.split("adgroups:\n")
+    group2 = groups.replace('adgroup_name: "g"', 'adgroup_name: "g2"')
+    pin = '"7300000000000000077"'
+    if where == "campaign":
+        other = head.replace('campaign_name: "c"', 'campaign_name: "c2"')
+        text = f"id: {pin}\n{head}adgroups:\n{groups}---\nid: {pin}\n{other}adgroups:\n{groups}"
+        expected = [("duplicate-id", "id")]
+    elif where == "adgroup":
+        key = "    ads:\n"
+        g1, g2 = (g.replace(key, f"    id: {pin}\n{key}") for g in (groups, group2))
+        text = f"{head}adgroups:\n{g1}{g2}"
+        expected = [("duplicate-id", "adgroups[1].id")]
+    else:
+        key = "      - ad_name:"
+        g1, g2 = (g.replace(key, f"      - id: {pin}\n        ad_name:") for g in (groups, group2))
+        text = f"{head}adgroups:\n{g1}{g2}"
+        expected = [("duplicate-id", "adgroups[1].ads[0].id")]
+    ms, problems = manifests.load_campaigns(text, "f.yaml")
+    assert problems == [] and ms, problems
+    assert [(p.rule, p.location.path) for p in rules.check(ms) if p.rule == "duplicate-id"] == expected

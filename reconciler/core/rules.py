@@ -195,22 +195,33 @@ def check(manifests: list[Manifest]) -> list[Problem]:
             )
         else:
             seen[key] = m
-        for path, obj in iter_objects(m.campaign):
-            if obj.id is None:
-                continue
+        for path, pinned in _pinned(m.campaign):
             kind = "campaign" if not path else ("adgroup" if len(path) == 2 else "ad")
-            pin = (m.campaign.advertiser_id, kind, obj.id)
+            pin = (m.campaign.advertiser_id, kind, pinned)
             if pin in pins:
                 om, opath = pins[pin]
                 report(
                     (*path, "id"),
                     "duplicate-id",
-                    f"{kind} id {obj.id} is also pinned at {_where(om, (*opath, 'id'))}",
+                    f"{kind} id {pinned} is also pinned at {_where(om, (*opath, 'id'))}",
                 )
             else:
                 pins[pin] = (m, path)
         _check_campaign(m.campaign, report, ad_memo)
     return problems
+
+
+def _pinned(c: Campaign) -> Iterator[tuple[PathT, str]]:
+    """(path, id) of the objects ``iter_objects`` gives that have an ``id:`` (no path built for
+    the others)."""
+    if c.id is not None:
+        yield (), c.id
+    for i, g in enumerate(c.adgroups):
+        if g.id is not None:
+            yield ("adgroups", i), g.id
+        for j, ad in enumerate(g.ads):
+            if ad.id is not None:
+                yield ("adgroups", i, "ads", j), ad.id
 
 
 def _where(m: Manifest, path: PathT) -> str:
@@ -923,9 +934,11 @@ def _check_creative(c: Campaign, info: CreativeInfo, ad: Ad, path: PathT, report
 
 
 def _unique(items: list[Any], name: Callable[[Any], str], path: PathT, field: str, report: Report) -> None:
+    names = list(map(name, items))
+    if len(set(names)) == len(names):
+        return  # (the common case, found in one pass over the names)
     first: dict[str, int] = {}
-    for i, item in enumerate(items):
-        n = name(item)
+    for i, n in enumerate(names):
         if n in first:
             report((*path, i, field), "unique-name", f"{n!r} is also the name of {path[-1]}[{first[n]}]")
         else:
