@@ -171,7 +171,7 @@ RULES: dict[str, str] = {
 
 Report = Callable[[PathT, str, str], None]
 # What the ad rules said of an ad, by what they read of it (see _check_adgroup).
-AdMemo = dict[tuple[Any, ...], list[tuple[PathT, str, str]]]
+AdMemo = dict[tuple[Any, ...], tuple[list[tuple[PathT, str, str]], "SparkSummary"]]
 
 
 def check(manifests: list[Manifest]) -> list[Problem]:
@@ -301,40 +301,62 @@ def _check_campaign(c: Campaign, report: Report, ad_memo: AdMemo | None = None) 
             f"campaign budget {c.budget:g} is below the minimum {MIN_CAMPAIGN_BUDGET:g}",
         )
 
+    memo: AdMemo = {} if ad_memo is None else ad_memo
+    summaries: list[list[SparkSummary]] = []
     for i, g in enumerate(c.adgroups):
-        _check_adgroup(c, g, ("adgroups", i), report, {} if ad_memo is None else ad_memo)
-    _check_spark_mixing(c, report)
+        summaries.append(_check_adgroup(c, g, ("adgroups", i), report, memo))
+    _check_spark_mixing(c, report, summaries)
 
 
-def _check_spark_mixing(c: Campaign, report: Report) -> None:
+# What the Spark-mixing rule needs of one ad: the creative at which it mixes a non-Spark
+# identity with Spark creatives, or Spark with non-Spark creatives (None: it does not), and
+# whether it has Spark creatives and non-Spark ones (an ad that mixes with its identity counts
+# as neither).
+SparkSummary = tuple[int | None, int | None, bool, bool]
+
+
+def _spark_summary(ad: Ad) -> SparkSummary:
+    creatives = ad.creative_list or []
+    custom = ad.ad_configuration is not None and ad.ad_configuration.identity_type is not None
+    kinds = {is_spark(cr.creative_info) and not custom for cr in creatives}
+    if custom and any(is_spark(cr.creative_info) for cr in creatives):
+        return next(k for k, cr in enumerate(creatives) if is_spark(cr.creative_info)), None, False, False
+    mixed = (
+        next(k for k, cr in enumerate(creatives) if not is_spark(cr.creative_info))
+        if kinds == {True, False}
+        else None
+    )
+    return None, mixed, True in kinds, False in kinds
+
+
+def _check_spark_mixing(
+    c: Campaign, report: Report, summaries: list[list[SparkSummary]] | None = None
+) -> None:
     """Spark ads and non-Spark ads never share a campaign (brief). Whether one ad may mix Spark and
-    non-Spark creatives is NOT FOUND; strict reading: no, an ad is either."""
+    non-Spark creatives is NOT FOUND; strict reading: no, an ad is either. ``summaries``: each
+    ad's ``_spark_summary`` by ad group, when the caller has them already."""
     spark: tuple[int, int] | None = None
     plain: tuple[int, int] | None = None
     for i, g in enumerate(c.adgroups):
-        for j, ad in enumerate(g.ads):
-            creatives = ad.creative_list or []
-            custom = ad.ad_configuration is not None and ad.ad_configuration.identity_type is not None
-            kinds = {is_spark(cr.creative_info) and not custom for cr in creatives}
-            if custom and any(is_spark(cr.creative_info) for cr in creatives):
-                k = next(k for k, cr in enumerate(creatives) if is_spark(cr.creative_info))
+        group = summaries[i] if summaries is not None else [_spark_summary(ad) for ad in g.ads]
+        for j, (custom_spark, mixed, has_spark, has_plain) in enumerate(group):
+            if custom_spark is not None:
                 report(
-                    ("adgroups", i, "ads", j, "creative_list", k),
+                    ("adgroups", i, "ads", j, "creative_list", custom_spark),
                     "spark-mixing",
-                    f"ad {ad.ad_name!r} has a non-Spark identity (ad_configuration) and Spark creatives; "
+                    f"ad {g.ads[j].ad_name!r} has a non-Spark identity (ad_configuration) and Spark creatives; "
                     "an ad is one or the other",
                 )
                 continue
-            if kinds == {True, False}:
-                k = next(k for k, cr in enumerate(creatives) if not is_spark(cr.creative_info))
+            if mixed is not None:
                 report(
-                    ("adgroups", i, "ads", j, "creative_list", k),
+                    ("adgroups", i, "ads", j, "creative_list", mixed),
                     "spark-mixing",
-                    f"ad {ad.ad_name!r} mixes Spark and non-Spark creatives; an ad is one or the other",
+                    f"ad {g.ads[j].ad_name!r} mixes Spark and non-Spark creatives; an ad is one or the other",
                 )
-            if True in kinds and spark is None:
+            if has_spark and spark is None:
                 spark = (i, j)
-            if False in kinds and plain is None:
+            if has_plain and plain is None:
                 plain = (i, j)
     if spark is not None and plain is not None and spark != plain:
         si, sj = spark
@@ -361,7 +383,11 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     return None if value is None else read_time(value)
 
 
-def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo: AdMemo) -> None:
+def _check_adgroup(
+    c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo: AdMemo
+) -> list[SparkSummary]:
+    """The ad group's rules and its ads'; returns each ad's ``_spark_summary`` (for the campaign's
+    Spark-mixing rule, which reads them again otherwise)."""
     if len(g.ads) > MAX_ADS:
         report((*path, "ads"), "max-ads", f"{len(g.ads)} ads; at most {MAX_ADS} per ad group")
     _unique(g.ads, lambda a: a.ad_name, (*path, "ads"), "ad_name", report)
@@ -561,6 +587,7 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo
     # ads built from the same creative, texts and configuration are checked once, and what was
     # said of the first is said again, at each one's own path (issue 15).
     placement = (g.placement_type, tuple(g.placements) if g.placements is not None else None)
+    summaries: list[SparkSummary] = []
     for j, ad in enumerate(g.ads):
         key = (
             placement,
@@ -573,9 +600,10 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo
             _ids(ad.deeplink_list),
         )
         apath = (*path, "ads", j)
-        said = ad_memo.get(key)
-        if said is None:
-            said = ad_memo[key] = []
+        found = ad_memo.get(key)
+        if found is None:
+            said: list[tuple[PathT, str, str]] = []
+            found = ad_memo[key] = (said, _spark_summary(ad))
             n = len(apath)
 
             def record(
@@ -584,8 +612,10 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo
                 said.append((p[n:], rule, message))
 
             _check_ad(c, g, ad, apath, record)
-        for suffix, rule, message in said:
+        for suffix, rule, message in found[0]:
             report((*apath, *suffix), rule, message)
+        summaries.append(found[1])
+    return summaries
 
 
 def _ids(items: list[Any] | None) -> tuple[int, ...] | None:
