@@ -163,3 +163,23 @@ def test_an_id_pinned_twice_is_found_at_every_level(where: str) -> None:
     ms, problems = manifests.load_campaigns(text, "f.yaml")
     assert problems == [] and ms, problems
     assert [(p.rule, p.location.path) for p in rules.check(ms) if p.rule == "duplicate-id"] == expected
+
+
+def test_spark_and_non_spark_ads_in_one_ad_group_are_found() -> None:
+    text = HEAD.split("adgroups:\n")[0] + "adgroups:\n" + GROUP.format(name="g", placement=PANGLE)
+    text += (
+        '      - ad_name: "spark"\n'
+        f"        creative_list: [{PUSH}]\n"
+        '        ad_text_list: [{ad_text: "S"}]\n'
+        '        landing_page_url_list: [{landing_page_url: "https://shop.example.com/"}]\n'
+    )
+    text += CUSTOM_AD.format(name="plain")
+    ms, problems = manifests.load_campaigns(text, "f.yaml")
+    assert problems == [] and ms
+    found = [(p.location.path, p.message) for p in rules.check(ms) if p.rule == "spark-mixing"]
+    assert found == [
+        (
+            "adgroups[0].ads[1]",
+            "Spark ad 'spark' (ad group 'g') and non-Spark ad 'plain' (ad group 'g') cannot share a campaign",
+        )
+    ]
