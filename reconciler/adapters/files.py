@@ -401,6 +401,7 @@ def parse(rs: RenderedSet, *, validate: bool = True, allow_empty: bool | None = 
     try:
         return _parse(rs, validate=validate, allow_empty=allow_empty)
     finally:
+        manifests_mod.forget_shared()
         if paused:
             gc.enable()
 

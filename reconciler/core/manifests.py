@@ -686,7 +686,9 @@ def _sub_fields(model: type[BaseModel], nesting: str) -> tuple[tuple[str, TypeAd
     return tuple(out)
 
 
-_SHARED_MAX = 100_000  # distinct values kept per model (an account of distinct creatives starts over)
+# Distinct values kept per model and kind: an account whose every ad has its own creative starts
+# over every 20,000 ads, so the keys (the values' bytes, about 1 KB an ad) stay under ~20 MB.
+_SHARED_MAX = 20_000
 
 
 class _Shared:
@@ -705,6 +707,12 @@ class _Shared:
 
 
 _SHARED: dict[type[BaseModel], _Shared] = {}
+
+
+def forget_shared() -> None:
+    """Drop the shared values (``adapters.files.parse`` does at the end of each load: the
+    manifests keep what they use, and a process that loads again starts afresh)."""
+    _SHARED.clear()
 
 
 def _shared_of(model: type[BaseModel]) -> _Shared:

@@ -277,3 +277,16 @@ def test_an_ascii_name_is_refused_exactly_for_a_control_character(code: int) -> 
         assert [e["type"] for e in info.value.errors()] == ["control-character"]
     else:
         assert Campaign.model_validate(data).campaign_name == name
+
+
+def test_a_load_keeps_no_shared_values_behind(tmp_path: Path) -> None:
+    from reconciler.adapters import files
+    from reconciler.errors import ManifestError
+
+    (tmp_path / "c.yaml").write_text(scale_text(2, 2, 2))
+    loaded = files.load([str(tmp_path)])
+    assert len(loaded.manifests) == 2 and manifests._SHARED == {}
+    (tmp_path / "c.yaml").write_text(BASE)  # with problems (found by the rules): the same
+    with pytest.raises(ManifestError):
+        files.load([str(tmp_path)])
+    assert manifests._SHARED == {}
