@@ -228,6 +228,20 @@ def _count(node: Any, depth: int, memo: dict[str, str]) -> int:
     return n
 
 
+def walked(data: Any, memo: dict[str, str]) -> bool:
+    """Step 5 on one document ``load_unwalked`` gave (its node bound aside): True when every key
+    is a string, no mapping value is null and it is at most ``MAX_DEPTH`` deep; equal strings
+    become one object on the way (``memo``)."""
+    t = type(data)
+    if t is not dict and t is not list:
+        return True
+    try:
+        _count(data, 0, memo)
+    except (_Out, RecursionError):
+        return False
+    return True
+
+
 def _is_marker(part: str) -> bool:
     return part.startswith("---") and part[3:4] in ("", " ", "\n")
 

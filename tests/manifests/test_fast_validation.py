@@ -290,3 +290,32 @@ def test_a_load_keeps_no_shared_values_behind(tmp_path: Path) -> None:
     with pytest.raises(ManifestError):
         files.load([str(tmp_path)])
     assert manifests._SHARED == {}
+
+
+def _distinct_ads(campaigns: int) -> str:
+    """Campaigns whose every ad has its own creative, texts and landing page: nothing to share."""
+    docs = []
+    for c in range(campaigns):
+        doc = BASE.replace('campaign_name: "Spring"', f'campaign_name: "Spring {c}"')
+        doc = doc.replace('"min-budget:adgroups[0]"', '"x"')
+        for old in ('video_id: "v1"', 'ad_text: "Sale"', 'landing_page_url: "https://shop.example.com/"'):
+            parts = doc.split(old)
+            doc = parts[0] + "".join(f'{old[:-1]}-{c}-{k}"{p}' for k, p in enumerate(parts[1:]))
+        docs.append(doc)
+    return "---\n".join(docs)
+
+
+@needs_yaml_rs
+def test_where_sharing_does_not_pay_campaigns_are_validated_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifests, "SHARING_TRIAL", 4)
+    manifests.forget_shared()
+    text = _distinct_ads(6)
+    assert agree(text)
+    assert not manifests._sharing_pays()  # the later campaigns were validated whole
+    # ... with the same checks: a null or a non-string key in a later campaign leaves the fast path.
+    for bad in ("budget: ~", "1: x"):
+        manifests.forget_shared()
+        head, _sep, tail = text.rpartition("budget: 1000")
+        broken = head + bad + "\n" + tail if bad == "1: x" else head + bad + tail
+        assert not agree(broken), bad
+        assert load_campaigns_and_partials(broken, "f.yaml")[2]
