@@ -4,7 +4,8 @@ The manifests of the ``scale:CxGxA`` seed (``bench/scale.yaml.j2``) are rendered
 renders them (``adapters.files.render``), then parsed N times each way with the garbage
 collector tuned as the CLI tunes it (``pipeline.tune_gc``). Figures: CPU seconds, the median
 of the runs with their range; both paths give the same documents (checked once here; pinned by
-tests/manifests/test_yaml_fast.py). Also the cost of the gate alone; of a text refused at its
+tests/manifests/test_yaml_fast.py). Also the cost of the gate alone; of yaml_rs without the walk
+of its result, and with the manifest validation that stands in for it; of a text refused at its
 very end (by the gate, or after yaml_rs: a null value), which then PyYAML parses; and of a
 realistic text with ``!`` and ``&`` in every ad text and URL (stays fast).
 
@@ -60,15 +61,27 @@ def main() -> None:
 
     ref, fast_docs = pyyaml(), fast()
     assert ref == fast_docs and yaml_fast.load_fast(text, manifests.MAX_NODES) is not None
+    assert yaml_fast.load_unwalked(text, manifests.MAX_NODES) == [(d, first) for d, _lines, first in ref[0]]
     objects = c * (1 + g * (1 + a))
     print(f"YAML parse, {args.seed}: {objects:,} objects, {len(text) / 1e6:.1f} MB of rendered YAML")
     print(f"  CPU s, median (range) of {args.runs} runs, gc tuned as the CLI tunes it")
     slow_t = cpu_runs(pyyaml, args.runs)
     fast_t = cpu_runs(fast, args.runs)
     gate_t = cpu_runs(lambda: yaml_fast.gate(text), args.runs)
+    whole_t = cpu_runs(lambda: yaml_fast.gate_whole(text), args.runs)
+    unwalked_t = cpu_runs(lambda: yaml_fast.load_unwalked(text, manifests.MAX_NODES), args.runs)
+
+    def valid() -> Any:
+        manifests.forget_shared()  # each run from cold, as a command runs it
+        return manifests.load_valid_fast(text, "scale.yaml")
+
+    valid_t = cpu_runs(valid, args.runs)
     print(f"  PyYAML path (CSafeLoader + _Builder)  {median_range(slow_t, '.3f')}")
     print(f"  fast path (gate + yaml_rs + checks)   {median_range(fast_t, '.3f')}")
     print(f"    of which the gate                   {median_range(gate_t, '.3f')}")
+    print(f"    (the gate on every line, not the distinct ones: {median_range(whole_t, '.3f')})")
+    print(f"  without the walk (load_unwalked)      {median_range(unwalked_t, '.3f')}")
+    print(f"  ... and validated (load_valid_fast)   {median_range(valid_t, '.3f')}  (what manifests use)")
     med = sorted(slow_t)[len(slow_t) // 2] - sorted(fast_t)[len(fast_t) // 2]
     print(f"  saved per run: {med:.3f} s ({med / max(sorted(slow_t)[len(slow_t) // 2], 1e-9):.0%})")
 

@@ -75,16 +75,26 @@ class _Refused(Exception):
 
 
 def _uses(m: Manifest) -> Iterator[tuple[PathT, MediaKind, object]]:
-    """(path of the info object, kind, the info object) of every video_info / image_info item."""
+    """(path of the info object, kind, the info object) of every video_info / image_info item
+    that ``check`` has something to say about: one with a ``file:``, or with neither a file nor
+    an id. An item with its id alone (nearly all of a large account) is passed over without its
+    path being built (issue 15)."""
     for i, g in enumerate(m.campaign.adgroups):
         for j, ad in enumerate(g.ads):
-            for k, cr in enumerate(ad.creative_list or []):
+            for k, cr in enumerate(ad.creative_list or ()):
                 info = cr.creative_info
-                base: PathT = ("adgroups", i, "ads", j, "creative_list", k, "creative_info")
-                if info.video_info is not None:
-                    yield (*base, "video_info"), "video", info.video_info
-                for n, img in enumerate(info.image_info or []):
-                    yield (*base, "image_info", n), "image", img
+                video, images = info.video_info, info.image_info
+                if video is not None and (video.file is not None or video.video_id is None):
+                    yield (
+                        ("adgroups", i, "ads", j, "creative_list", k, "creative_info", "video_info"),
+                        "video",
+                        video,
+                    )
+                if images:
+                    for n, img in enumerate(images):
+                        if img.file is not None or img.web_uri is None:
+                            base = ("adgroups", i, "ads", j, "creative_list", k, "creative_info")
+                            yield (*base, "image_info", n), "image", img
 
 
 def _sniff(head: bytes) -> str | None:

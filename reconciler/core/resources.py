@@ -195,9 +195,11 @@ def name_length(value: str, *, cjk_double: bool) -> int:
 
 def _name_checker(cjk_double: bool) -> Any:
     def check(value: str) -> str:
+        # The common case, checked without a regex: ASCII with no control character (for ASCII,
+        # isprintable() is exactly "none of U+0000-001F, U+007F"), no CJK, no emoji.
+        if value.isascii() and value.isprintable() and value.strip() and len(value) <= MAX_NAME:
+            return value
         _check_plain(value)
-        if value.isascii() and value.strip() and len(value) <= MAX_NAME:
-            return value  # the common case: no CJK, no emoji
         if not value.strip():
             # TikTok auto-names an ad sent with ad_name "", but the name is the identity (spec 4.3).
             raise PydanticCustomError("name-length", "a name is 1 to 512 characters, not blank", {})

@@ -170,12 +170,15 @@ RULES: dict[str, str] = {
 }
 
 Report = Callable[[PathT, str, str], None]
+# What the ad rules said of an ad, by what they read of it (see _check_adgroup).
+AdMemo = dict[tuple[Any, ...], tuple[list[tuple[PathT, str, str]], "SparkSummary"]]
 
 
 def check(manifests: list[Manifest]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Manifest] = {}
     pins: dict[tuple[str, str, str], tuple[Manifest, PathT]] = {}
+    ad_memo: AdMemo = {}  # for this call only: its keys hold ids of objects alive until it returns
     for m in manifests:
 
         def report(path: PathT, rule: str, message: str, m: Manifest = m) -> None:
@@ -192,22 +195,33 @@ def check(manifests: list[Manifest]) -> list[Problem]:
             )
         else:
             seen[key] = m
-        for path, obj in iter_objects(m.campaign):
-            if obj.id is None:
-                continue
+        for path, pinned in _pinned(m.campaign):
             kind = "campaign" if not path else ("adgroup" if len(path) == 2 else "ad")
-            pin = (m.campaign.advertiser_id, kind, obj.id)
+            pin = (m.campaign.advertiser_id, kind, pinned)
             if pin in pins:
                 om, opath = pins[pin]
                 report(
                     (*path, "id"),
                     "duplicate-id",
-                    f"{kind} id {obj.id} is also pinned at {_where(om, (*opath, 'id'))}",
+                    f"{kind} id {pinned} is also pinned at {_where(om, (*opath, 'id'))}",
                 )
             else:
                 pins[pin] = (m, path)
-        _check_campaign(m.campaign, report)
+        _check_campaign(m.campaign, report, ad_memo)
     return problems
+
+
+def _pinned(c: Campaign) -> Iterator[tuple[PathT, str]]:
+    """(path, id) of the objects ``iter_objects`` gives that have an ``id:`` (no path built for
+    the others)."""
+    if c.id is not None:
+        yield (), c.id
+    for i, g in enumerate(c.adgroups):
+        if g.id is not None:
+            yield ("adgroups", i), g.id
+        for j, ad in enumerate(g.ads):
+            if ad.id is not None:
+                yield ("adgroups", i, "ads", j), ad.id
 
 
 def _where(m: Manifest, path: PathT) -> str:
@@ -218,7 +232,7 @@ def _where(m: Manifest, path: PathT) -> str:
 # ---- campaign ------------------------------------------------------------------------------------
 
 
-def _check_campaign(c: Campaign, report: Report) -> None:
+def _check_campaign(c: Campaign, report: Report, ad_memo: AdMemo | None = None) -> None:
     if len(c.adgroups) > MAX_ADGROUPS:
         report(
             ("adgroups",), "max-adgroups", f"{len(c.adgroups)} ad groups; at most {MAX_ADGROUPS} per campaign"
@@ -287,40 +301,62 @@ def _check_campaign(c: Campaign, report: Report) -> None:
             f"campaign budget {c.budget:g} is below the minimum {MIN_CAMPAIGN_BUDGET:g}",
         )
 
+    memo: AdMemo = {} if ad_memo is None else ad_memo
+    summaries: list[list[SparkSummary]] = []
     for i, g in enumerate(c.adgroups):
-        _check_adgroup(c, g, ("adgroups", i), report)
-    _check_spark_mixing(c, report)
+        summaries.append(_check_adgroup(c, g, ("adgroups", i), report, memo))
+    _check_spark_mixing(c, report, summaries)
 
 
-def _check_spark_mixing(c: Campaign, report: Report) -> None:
+# What the Spark-mixing rule needs of one ad: the creative at which it mixes a non-Spark
+# identity with Spark creatives, or Spark with non-Spark creatives (None: it does not), and
+# whether it has Spark creatives and non-Spark ones (an ad that mixes with its identity counts
+# as neither).
+SparkSummary = tuple[int | None, int | None, bool, bool]
+
+
+def _spark_summary(ad: Ad) -> SparkSummary:
+    creatives = ad.creative_list or []
+    custom = ad.ad_configuration is not None and ad.ad_configuration.identity_type is not None
+    kinds = {is_spark(cr.creative_info) and not custom for cr in creatives}
+    if custom and any(is_spark(cr.creative_info) for cr in creatives):
+        return next(k for k, cr in enumerate(creatives) if is_spark(cr.creative_info)), None, False, False
+    mixed = (
+        next(k for k, cr in enumerate(creatives) if not is_spark(cr.creative_info))
+        if kinds == {True, False}
+        else None
+    )
+    return None, mixed, True in kinds, False in kinds
+
+
+def _check_spark_mixing(
+    c: Campaign, report: Report, summaries: list[list[SparkSummary]] | None = None
+) -> None:
     """Spark ads and non-Spark ads never share a campaign (brief). Whether one ad may mix Spark and
-    non-Spark creatives is NOT FOUND; strict reading: no, an ad is either."""
+    non-Spark creatives is NOT FOUND; strict reading: no, an ad is either. ``summaries``: each
+    ad's ``_spark_summary`` by ad group, when the caller has them already."""
     spark: tuple[int, int] | None = None
     plain: tuple[int, int] | None = None
     for i, g in enumerate(c.adgroups):
-        for j, ad in enumerate(g.ads):
-            creatives = ad.creative_list or []
-            custom = ad.ad_configuration is not None and ad.ad_configuration.identity_type is not None
-            kinds = {is_spark(cr.creative_info) and not custom for cr in creatives}
-            if custom and any(is_spark(cr.creative_info) for cr in creatives):
-                k = next(k for k, cr in enumerate(creatives) if is_spark(cr.creative_info))
+        group = summaries[i] if summaries is not None else [_spark_summary(ad) for ad in g.ads]
+        for j, (custom_spark, mixed, has_spark, has_plain) in enumerate(group):
+            if custom_spark is not None:
                 report(
-                    ("adgroups", i, "ads", j, "creative_list", k),
+                    ("adgroups", i, "ads", j, "creative_list", custom_spark),
                     "spark-mixing",
-                    f"ad {ad.ad_name!r} has a non-Spark identity (ad_configuration) and Spark creatives; "
+                    f"ad {g.ads[j].ad_name!r} has a non-Spark identity (ad_configuration) and Spark creatives; "
                     "an ad is one or the other",
                 )
                 continue
-            if kinds == {True, False}:
-                k = next(k for k, cr in enumerate(creatives) if not is_spark(cr.creative_info))
+            if mixed is not None:
                 report(
-                    ("adgroups", i, "ads", j, "creative_list", k),
+                    ("adgroups", i, "ads", j, "creative_list", mixed),
                     "spark-mixing",
-                    f"ad {ad.ad_name!r} mixes Spark and non-Spark creatives; an ad is one or the other",
+                    f"ad {g.ads[j].ad_name!r} mixes Spark and non-Spark creatives; an ad is one or the other",
                 )
-            if True in kinds and spark is None:
+            if has_spark and spark is None:
                 spark = (i, j)
-            if False in kinds and plain is None:
+            if has_plain and plain is None:
                 plain = (i, j)
     if spark is not None and plain is not None and spark != plain:
         si, sj = spark
@@ -347,7 +383,11 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     return None if value is None else read_time(value)
 
 
-def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None:
+def _check_adgroup(
+    c: Campaign, g: AdGroup, path: PathT, report: Report, ad_memo: AdMemo
+) -> list[SparkSummary]:
+    """The ad group's rules and its ads'; returns each ad's ``_spark_summary`` (for the campaign's
+    Spark-mixing rule, which reads them again otherwise)."""
     if len(g.ads) > MAX_ADS:
         report((*path, "ads"), "max-ads", f"{len(g.ads)} ads; at most {MAX_ADS} per ad group")
     _unique(g.ads, lambda a: a.ad_name, (*path, "ads"), "ad_name", report)
@@ -542,8 +582,45 @@ def _check_adgroup(c: Campaign, g: AdGroup, path: PathT, report: Report) -> None
         )
 
     _check_targeting(g, path, report)
+    # What the ad rules say depends on the ad's values and its ad group's placement alone. Equal
+    # values are one object on the fast path of valid manifests (manifests.load_valid_fast), so
+    # ads built from the same creative, texts and configuration are checked once, and what was
+    # said of the first is said again, at each one's own path (issue 15).
+    placement = (g.placement_type, tuple(g.placements) if g.placements is not None else None)
+    summaries: list[SparkSummary] = []
     for j, ad in enumerate(g.ads):
-        _check_ad(c, g, ad, (*path, "ads", j), report)
+        key = (
+            placement,
+            ad.cta_portfolio,
+            id(ad.ad_configuration),
+            _ids(ad.creative_list),
+            _ids(ad.ad_text_list),
+            _ids(ad.call_to_action_list),
+            _ids(ad.landing_page_url_list),
+            _ids(ad.deeplink_list),
+        )
+        apath = (*path, "ads", j)
+        found = ad_memo.get(key)
+        if found is None:
+            said: list[tuple[PathT, str, str]] = []
+            found = ad_memo[key] = (said, _spark_summary(ad))
+            n = len(apath)
+
+            def record(
+                p: PathT, rule: str, message: str, said: list[tuple[PathT, str, str]] = said, n: int = n
+            ) -> None:
+                said.append((p[n:], rule, message))
+
+            _check_ad(c, g, ad, apath, record)
+        for suffix, rule, message in found[0]:
+            report((*apath, *suffix), rule, message)
+        summaries.append(found[1])
+    return summaries
+
+
+def _ids(items: list[Any] | None) -> tuple[int, ...] | None:
+    """The identities of a list's items (None for no list): equal ids, the same objects."""
+    return None if items is None else tuple(map(id, items))
 
 
 def _check_targeting(g: AdGroup, path: PathT, report: Report) -> None:
@@ -633,11 +710,20 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
         report(
             (*path, "creative_list"), "max-creatives", f"{len(creatives)} creatives; at most {MAX_CREATIVES}"
         )
+    # One pass over the creatives: the checks of each, and what the ad-level rules need of them
+    # (Spark, Spark Push, all TikTok posts), instead of a pass per question (issue 15).
+    spark = push = False
+    all_pull = bool(creatives)
     for k, cr in enumerate(creatives):
-        _check_creative(c, cr.creative_info, ad, (*path, "creative_list", k, "creative_info"), report)
-
-    spark = any(is_spark(cr.creative_info) for cr in creatives)
-    push = any(is_spark(cr.creative_info) and not cr.creative_info.tiktok_item_id for cr in creatives)
+        info = cr.creative_info
+        _check_creative(c, info, ad, (*path, "creative_list", k, "creative_info"), report)
+        pull = info.tiktok_item_id is not None
+        if info.identity_type in SPARK_IDENTITIES or pull:
+            spark = True
+            if not info.tiktok_item_id:
+                push = True
+        if not info.tiktok_item_id:
+            all_pull = False
     on_tiktok = g.tiktok_placement
 
     # Non-Spark (Custom Identity) ads: ad_configuration, and only off TikTok (D:1848048566169730).
@@ -721,19 +807,21 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
     texts = ad.ad_text_list or []
     if len(texts) > MAX_AD_TEXTS:
         report((*path, "ad_text_list"), "max-ad-texts", f"{len(texts)} ad texts; at most {MAX_AD_TEXTS}")
-    _no_duplicates([t.ad_text for t in texts], (*path, "ad_text_list"), "ad_text", "ad text", report)
+    if len(texts) > 1:  # (one item cannot repeat: no list to build)
+        _no_duplicates([t.ad_text for t in texts], (*path, "ad_text_list"), "ad_text", "ad text", report)
     ctas = ad.call_to_action_list or []
     if len(ctas) > MAX_CTAS:
         report((*path, "call_to_action_list"), "max-ctas", f"{len(ctas)} CTAs; at most {MAX_CTAS}")
-    _no_duplicates(
-        [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
-    )
-    for field, most in (
-        ("landing_page_url_list", MAX_LANDING_PAGES),
-        ("deeplink_list", MAX_DEEPLINKS),
+    if len(ctas) > 1:
+        _no_duplicates(
+            [c.call_to_action for c in ctas], (*path, "call_to_action_list"), "call_to_action", "CTA", report
+        )
+    for field, items in (
+        ("landing_page_url_list", ad.landing_page_url_list),
+        ("deeplink_list", ad.deeplink_list),
     ):
-        items = getattr(ad, field) or []
-        if len(items) > most:
+        most = MAX_LANDING_PAGES if field == "landing_page_url_list" else MAX_DEEPLINKS
+        if items is not None and len(items) > most:
             report((*path, field), "max-items", f"{len(items)} items in {field}; at most {most}")
     if conf is not None and conf.utm_params is not None:
         upath = (*path, "ad_configuration", "utm_params")
@@ -741,7 +829,6 @@ def _check_ad(c: Campaign, g: AdGroup, ad: Ad, path: PathT, report: Report) -> N
             report(upath, "max-items", f"{len(conf.utm_params)} utm_params; at most {MAX_UTM_PARAMS}")
         _no_duplicates([u.key for u in conf.utm_params], upath, "key", "UTM key", report)
 
-    all_pull = bool(creatives) and all(cr.creative_info.tiktok_item_id for cr in creatives)
     if not texts and not all_pull:
         report(
             (*path, "ad_text_list"),
@@ -877,9 +964,11 @@ def _check_creative(c: Campaign, info: CreativeInfo, ad: Ad, path: PathT, report
 
 
 def _unique(items: list[Any], name: Callable[[Any], str], path: PathT, field: str, report: Report) -> None:
+    names = list(map(name, items))
+    if len(set(names)) == len(names):
+        return  # (the common case, found in one pass over the names)
     first: dict[str, int] = {}
-    for i, item in enumerate(items):
-        n = name(item)
+    for i, n in enumerate(names):
         if n in first:
             report((*path, i, field), "unique-name", f"{n!r} is also the name of {path[-1]}[{first[n]}]")
         else:

@@ -32,9 +32,10 @@ checked the same way (arguments that set a size, such as ``center(width)``,
 before the call; the result after); every ``{% for %}`` iterable (and a
 recursive ``loop(...)``) is wrapped so that iterations are counted; every
 ``{{ ... }}`` and ``~`` is checked and the text a render produces is counted,
-literal text included. Each check also looks at the clock, so a render that
-runs past ``max_seconds`` stops at its next step; between steps only one
-bounded operation runs. The clock is the caller's (``Limits.clock``; core reads
+literal text included (an expression whose value the intercepted operator
+already counted, ``'%04d' % n`` or ``n + 1``, is not counted a second time).
+The checks also look at the clock (the value checks on every 16th value), so a
+render that runs past ``max_seconds`` stops within a few bounded operations. The clock is the caller's (``Limits.clock``; core reads
 none): ``adapters.files`` passes ``time.monotonic``. Going over a limit is a ``template-limit`` problem
 naming the template file and line (see ``Limits``).
 """
@@ -131,11 +132,12 @@ class RenderLimitError(jinja2.TemplateError):
 class _Budget:
     """The running count of one render against its limits."""
 
-    __slots__ = ("chars", "clock", "deadline", "iterations", "limits")
+    __slots__ = ("chars", "clock", "deadline", "iterations", "limits", "values")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.iterations = 0
+        self.values = 0
         self.chars = 0
         self.clock = limits.clock or _no_clock
         self.deadline = self.clock() + limits.max_seconds
@@ -148,7 +150,9 @@ class _Budget:
         self.iterations += n
         if self.iterations > self.limits.max_iterations:
             raise RenderLimitError(f"more than {self.limits.max_iterations:,} loop iterations in one render")
-        self.tick()
+        self.values += 1  # the clock on every 16th step, as in value()
+        if not self.values & 15:
+            self.tick()
 
     def charge(self, n: int) -> None:
         self.chars += n
@@ -179,8 +183,12 @@ class _Budget:
 
     def value(self, v: Any) -> Any:
         """Check a value built while rendering (after the fact: the operations that could
-        build a huge one are refused before they run); strings are counted as produced."""
-        if self.clock() > self.deadline:
+        build a huge one are refused before they run); strings are counted as produced.
+        The clock is read on every 16th value (each one is bounded in size, and loops and
+        calls read it each time): reading it on each of a large render's 150,000 values
+        was a tenth of the render (issue 15)."""
+        self.values += 1
+        if not self.values & 15 and self.clock() > self.deadline:
             self.tick()
         if type(v) is str:
             n = len(v)
@@ -486,9 +494,35 @@ class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         budget = self.budget
-        if operator == "%" and type(left) is str:  # the common '%04d' % n: cheap, cached check
-            _check_printf(budget, left, right if isinstance(right, (tuple, Mapping)) else (right,))
-            if not isinstance(right, (int, float, str)):
+        tl, tr = type(left), type(right)
+        if tl is int and tr is int and (operator == "%" or operator == "+"):
+            # (a - 1) % 9 + 1: no bigger than its operands by more than a bit, so only the
+            # result's size is checked, as budget.value would (issue 15: a third of a render
+            # of the scale manifests went to these checks).
+            out = self.binop_table[operator](left, right)
+            if out.bit_length() > budget.limits.max_int_bits:
+                budget.want_bits(out.bit_length())
+            return out
+        if operator == "%" and tl is str:  # the common '%04d' % n: cheap, cached check
+            if tr is int or tr is float or tr is str:
+                widest, star = _printf_fields(left) if len(left) <= 256 else _printf_fields.__wrapped__(left)
+                if star or widest > budget.limits.max_value_chars:
+                    _check_printf(budget, left, (right,))
+                out = left % right
+                # budget.value(out) for a string, inline: this runs for every '%04d' % n.
+                n = len(out)
+                limits = budget.limits
+                if n > limits.max_value_chars:
+                    budget.want_chars(n)
+                budget.chars += n
+                if budget.chars > limits.max_output_chars:
+                    budget.charge(0)
+                budget.values += 1
+                if not budget.values & 15 and budget.clock() > budget.deadline:
+                    budget.tick()
+                return out
+            else:
+                _check_printf(budget, left, right if isinstance(right, (tuple, Mapping)) else (right,))
                 _check_printed(budget, right)
         else:
             _check_binop(budget, operator, left, right)
@@ -579,8 +613,24 @@ class _Counted:
 @jinja2.pass_context
 def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
     budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
-    if type(value) is str:
-        return budget.value(value)
+    t = type(value)
+    if t is str or t is int:
+        # budget.value(value), inline for the two types nearly every printed value has (issue 15:
+        # these checks were most of the time of a large render).
+        limits = budget.limits
+        if t is str:
+            n = len(value)
+            if n > limits.max_value_chars:
+                budget.want_chars(n)
+            budget.chars += n
+            if budget.chars > limits.max_output_chars:
+                budget.charge(0)
+        elif value.bit_length() > limits.max_int_bits:
+            budget.want_bits(value.bit_length())
+        budget.values += 1
+        if not budget.values & 15 and budget.clock() > budget.deadline:
+            budget.tick()
+        return value
     _check_printed(budget, value)  # printed or concatenated: str() of it is built next
     return budget.value(value)
 
@@ -589,12 +639,30 @@ def _bounded_value(context: jinja2.runtime.Context, value: Any) -> Any:
 def _charge(context: jinja2.runtime.Context, value: Any, n: int) -> Any:
     budget: _Budget = context.environment.budget  # type: ignore[attr-defined]
     budget.charge(n)
-    budget.tick()
+    budget.values += 1  # the clock on every 16th step, as in value()
+    if not budget.values & 15:
+        budget.tick()
     return value
 
 
 def _wrap(node: nodes.Expr, name: str, *args: nodes.Expr) -> nodes.Filter:
     return nodes.Filter(node, name, list(args), [], None, None, lineno=node.lineno)
+
+
+def _checked_by_binop(node: nodes.Node) -> bool:
+    """An expression whose value ``call_binop`` checks and counts as ``_bounded_value`` would: a
+    printf format written in the template applied to anything (the result is a string), or a
+    number written in the template added to anything (the result is a number, or a TypeError).
+    Printing it needs no second check (issue 15: a large render printed 50,000 of them). Jinja
+    folds no intercepted operator at compile time in the sandbox, so these reach call_binop."""
+    if isinstance(node, nodes.Mod):
+        return isinstance(node.left, nodes.Const) and type(node.left.value) is str
+    if isinstance(node, nodes.Add):
+        return any(
+            isinstance(side, nodes.Const) and type(side.value) in (int, float)
+            for side in (node.left, node.right)
+        )
+    return False
 
 
 def _bound_tree(tree: nodes.Template) -> nodes.Template:
@@ -613,6 +681,8 @@ def _bound_tree(tree: nodes.Template) -> nodes.Template:
         for child in output.nodes:
             if isinstance(child, nodes.TemplateData):
                 literal += len(child.data)
+                children.append(child)
+            elif _checked_by_binop(child):
                 children.append(child)
             else:
                 children.append(_wrap(child, _VALUE))

@@ -44,6 +44,11 @@ The gate, in the order it runs (each is a C-speed scan of the text, and the walk
 5. the result: every mapping key a ``str`` (so duplicate keys are the same for both), no
    ``None`` as a mapping value (ours reports it), at most ``MAX_DEPTH`` levels and at most
    ``MAX_NODES`` nodes per document. Any ``yaml_rs`` error sends the text to PyYAML.
+
+Steps 1-3 look at one line at a time, so a large text is gated on its distinct lines only
+(``gate``). Step 5 is a walk of the whole result in Python; ``load_unwalked`` leaves it to a
+caller that checks the same three things in a pass it makes anyway (the manifest models:
+``manifests.load_valid_fast``), and bounds the nodes by the characters instead.
 """
 
 from __future__ import annotations
@@ -122,8 +127,28 @@ def _starts_token(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in _DELIMITERS
 
 
+# Texts from this size on are gated on their distinct lines (see ``gate``): a 25 KB manifest of
+# 40 ads already has four fifths of its lines repeated, and its gate takes a third of the time.
+DISTINCT_LINES_FROM = 4 * 1024
+
+
 def gate(text: str) -> bool:
-    """True when the text is in the subset where yaml_rs and the PyYAML path agree (steps 1-3)."""
+    """True when the text is in the subset where yaml_rs and the PyYAML path agree (steps 1-3).
+
+    Every check of steps 1-3 looks at one line only (what stands before a character back to its
+    line start, a token back to the line start, a line start itself, a line's length; the text's
+    start counts as a line start as every line start does), so a text passes exactly when each
+    of its distinct lines does, in any order. A rendered template repeats most of its lines (the
+    scale manifests: 84,000 lines, 12,000 distinct): a text is gated on its distinct lines
+    only, a quarter of the time (issue 15). tests/manifests/test_yaml_fast.py checks the two
+    answers agree."""
+    if len(text) >= DISTINCT_LINES_FROM:
+        text = "\n".join(dict.fromkeys(text.split("\n")))
+    return gate_whole(text)
+
+
+def gate_whole(text: str) -> bool:
+    """``gate`` on the text as it stands."""
     if not text.isascii() and _BAD_CHARS.search(text):
         return False
     classes = text.encode("utf-8").translate(_CLASSES)
@@ -203,6 +228,20 @@ def _count(node: Any, depth: int, memo: dict[str, str]) -> int:
     return n
 
 
+def walked(data: Any, memo: dict[str, str]) -> bool:
+    """Step 5 on one document ``load_unwalked`` gave (its node bound aside): True when every key
+    is a string, no mapping value is null and it is at most ``MAX_DEPTH`` deep; equal strings
+    become one object on the way (``memo``)."""
+    t = type(data)
+    if t is not dict and t is not list:
+        return True
+    try:
+        _count(data, 0, memo)
+    except (_Out, RecursionError):
+        return False
+    return True
+
+
 def _is_marker(part: str) -> bool:
     return part.startswith("---") and part[3:4] in ("", " ", "\n")
 
@@ -211,6 +250,33 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
     """[(data, first line)] per document, exactly as the PyYAML path gives them for this
     valid text; or None: take the PyYAML path (the text is outside the subset, invalid, or
     yaml_rs is not installed)."""
+    docs = _load(text, None)
+    if docs is None:
+        return None
+    memo: dict[str, str] = {}
+    try:
+        for data, _first in docs:
+            t = type(data)
+            if (t is dict or t is list) and _count(data, 0, memo) > max_nodes:
+                return None
+    except (_Out, RecursionError):
+        return None
+    return docs
+
+
+def load_unwalked(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
+    """``load_fast`` without step 5's walk of the result: the caller must refuse a document
+    that holds a non-string key, a null mapping value or more than ``MAX_DEPTH`` levels (the
+    manifest models do all three in one pass: ``manifests.load_valid_fast``). The node bound
+    holds without counting: every node (value or item) starts at a character of its own (a
+    scalar's first, a ``[``, ``{`` or ``-``; a block mapping at its first key, which is no node
+    itself; null values are refused), so a document of at most ``max_nodes`` characters has at
+    most ``max_nodes`` nodes, and a longer one is left to the PyYAML path."""
+    return _load(text, max_nodes)
+
+
+def _load(text: str, max_chars: int | None) -> list[tuple[Any, int]] | None:
+    """Steps 1-4, and yaml_rs on each document (of at most ``max_chars`` characters)."""
     module = _module()
     if module is None or not gate(text):
         return None
@@ -222,13 +288,14 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
         marked = _is_marker(part)
         if i and not marked:
             return None  # "---" glued to more text at a line start: rare, PyYAML decides
+        if max_chars is not None and len(part) > max_chars:
+            return None
         parts.append((part, line, marked))
         line += piece.count("\n") + 1
     # libyaml's stream end: a last line without its newline still counts as a line.
     end_line = line - 1 + (1 if text and not text.endswith("\n") else 0)
     loads = module.loads
     out: list[tuple[Any, int]] = []
-    memo: dict[str, str] = {}
     try:
         for i, (part, start, marked) in enumerate(parts):
             skip = (_SKIP_AFTER_MARKER if marked else _SKIP_LEADING).match(part)
@@ -238,10 +305,7 @@ def load_fast(text: str, max_nodes: int) -> list[tuple[Any, int]] | None:
                     out.append((None, parts[i + 1][1] if i + 1 < len(parts) else end_line))
                 continue
             data = loads(part, parse_datetime=False)
-            t = type(data)
-            if (t is dict or t is list) and _count(data, 0, memo) > max_nodes:
-                return None
             out.append((data, start + part.count("\n", 0, at)))
-    except Exception:  # _Out, RecursionError, or any refusal of yaml_rs: PyYAML says what is wrong
+    except Exception:  # any refusal of yaml_rs: PyYAML says what is wrong
         return None
     return out

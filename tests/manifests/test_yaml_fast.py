@@ -283,6 +283,35 @@ def test_a_realistic_manifest_with_bangs_and_ampersands_stays_on_the_fast_path()
     assert check(REALISTIC)
 
 
+HAND_OVER = [
+    "a: 1_000\n", "a: [_1]\n", "a: 0X1F\n", "a: -0x1F\n", "a: .iNf\n", "a: !foo x\n", "&a x\n", "a: *nope\n",
+    "<<: {a: 1}\n", "a: |\n  x\n", "a:\tb\n", "a: b\r\n", "- - - a\n", "a: b\n...\n", "...\n", "? a\n",
+    ":a\n", "a: " + "[" * 5000 + "]" * 5000 + "\n", " " * 70 + "k: 1\n", "x: 1_\n", "_1: x\n", "-0o17: x\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(stream(), st.sampled_from([*HAND_OVER, REALISTIC])), min_size=1, max_size=5),
+    st.randoms(),
+)
+def test_the_gate_is_a_property_of_each_line(texts: list[str], rnd: Any) -> None:
+    """``gate`` reads a large text's distinct lines only, in any order: the same answer as on
+    the whole text, whichever line comes first."""
+    text = "\n".join(texts)
+    lines = text.split("\n")
+    rnd.shuffle(lines)
+    assert yaml_fast.gate_whole(text) == yaml_fast.gate_whole("\n".join(dict.fromkeys(lines)))
+
+
+def test_a_large_text_is_gated_on_its_distinct_lines() -> None:
+    big = REALISTIC * (yaml_fast.DISTINCT_LINES_FROM // len(REALISTIC) + 1)
+    assert len(big) >= yaml_fast.DISTINCT_LINES_FROM and yaml_fast.gate(big)
+    for bad in HAND_OVER:
+        assert not yaml_fast.gate_whole(bad), bad
+        assert not yaml_fast.gate(big + bad) and not yaml_fast.gate(bad + big), bad
+
+
 @needs_yaml_rs
 @pytest.mark.parametrize(
     "text",
