@@ -55,7 +55,6 @@ NoteKind = Literal["orphan", "unmanaged", "manual_step", "warning", "health"]
 
 # What does not drive apply and so is not covered by the content hash: figures about the
 # read, and what is derived from the rest.
-_CHANGES_MARK = "\x00smartplus: the operations go here\x00"
 _UNHASHED = frozenset({"plan_id", "content_hash", "section_hashes", "stats", "summary"})
 
 
@@ -113,14 +112,16 @@ class Plan:
 
     def _content(self) -> dict[str, Any]:
         """What the content hash covers, but the operations (each its own section)."""
-        content = {k: v for k, v in self.to_json(hashes=False, changes=False).items() if k not in _UNHASHED}
-        del content["changes"]
+        content = {k: v for k, v in self._head().items() if k not in _UNHASHED}
+        content["notes"] = self._notes_json()
         # A live record's `fields` only word the stale message ("budget was 500, is now 600");
         # its fingerprint decides staleness and is hashed. Hashing the fields too walked every
         # touched object's whole row: most of the cost of sealing 10,000 changes.
         content["live"] = {
-            k: {f: v for f, v in rec.items() if f != "fields"} for k, rec in content["live"].items()
+            k: {"kind": r.kind, "remote_id": r.remote_id, "fingerprint": r.fingerprint}
+            for k, r in sorted(self.live.items())
         }
+        content["spend"] = self._spend_json()
         return content
 
     def section_hashes(self) -> dict[str, str]:
@@ -128,7 +129,7 @@ class Plan:
         serialized one at a time (a plan of 50,000 changes never holds them all as JSON)."""
         out = {"plan": _hash(self._content())}
         for op in self.changes:
-            out[f"operation {op.id}"] = _hash(op.to_json())
+            out[f"operation {op.id}"] = _hash_operation(op.to_json())
         return out
 
     def compute_hash(self) -> str:
@@ -144,10 +145,9 @@ class Plan:
         self.content_hash = _over_sections(self._sealed_sections)
         self.plan_id = self.content_hash[:16]
 
-    def to_json(self, *, hashes: bool = True, changes: bool = True) -> dict[str, Any]:
-        """The saved plan as data. ``changes=False`` puts a marker where the operations go
-        (``json_chunks`` streams them there)."""
-        d: dict[str, Any] = {
+    def _head(self) -> dict[str, Any]:
+        """The saved plan's keys before ``changes``, in their order."""
+        return {
             "format_version": self.format_version,
             "tool_version": self.tool_version,
             "plan_id": self.plan_id,
@@ -160,26 +160,25 @@ class Plan:
             "overrides": self.overrides,
             "replace": self.replace,
             "summary": self.summary(),
-            "changes": [c.to_json() for c in self.changes] if changes else _CHANGES_MARK,
-            "notes": [
-                {"kind": n.kind, "address": n.address, "remote_id": n.remote_id, "message": n.message}
-                for n in self.notes
-            ],
-            "live": {
-                k: {
-                    "kind": r.kind,
-                    "remote_id": r.remote_id,
-                    "fingerprint": r.fingerprint,
-                    "fields": r.fields,
-                }
-                for k, r in sorted(self.live.items())
-            },
-            "spend": {
-                "before": float(round(self.spend_before, 2)),
-                "after": float(round(self.spend_after, 2)),
-            },
-            "stats": self.stats,
         }
+
+    def _notes_json(self) -> list[dict[str, Any]]:
+        return [
+            {"kind": n.kind, "address": n.address, "remote_id": n.remote_id, "message": n.message}
+            for n in self.notes
+        ]
+
+    def _spend_json(self) -> dict[str, float]:
+        return {"before": float(round(self.spend_before, 2)), "after": float(round(self.spend_after, 2))}
+
+    def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
+        """The saved plan as data (``json_chunks`` writes the same as text, in pieces)."""
+        d = self._head()
+        d["changes"] = [c.to_json() for c in self.changes]
+        d["notes"] = self._notes_json()
+        d["live"] = {k: _live_json(r) for k, r in sorted(self.live.items())}
+        d["spend"] = self._spend_json()
+        d["stats"] = self.stats
         if hashes:
             d["content_hash"] = self.content_hash
             d["section_hashes"] = dict(self._sealed_sections or self.section_hashes())
@@ -187,19 +186,33 @@ class Plan:
 
     def json_chunks(self) -> Iterator[str]:
         """The saved plan's compact JSON text (what ``json.dumps(to_json(), separators=(",", ":"),
-        ensure_ascii=False)`` writes), in pieces: the operations one at a time, so that writing a
-        plan of 50,000 changes never holds all of them as dicts and as one string."""
-        head = json.dumps(self.to_json(changes=False), separators=(",", ":"), ensure_ascii=False)
-        marker = json.dumps(_CHANGES_MARK)
-        if head.count(marker) != 1:  # the marker in the data itself (it holds NULs): the plain way
-            yield json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
-            return
-        before, after = head.split(marker)
-        yield before + "["
+        ensure_ascii=False)`` writes), in pieces of about 64 KiB: the operations, notes, live
+        records and section hashes one at a time, so that writing a plan of 50,000 changes never
+        holds them all as dicts, nor the plan (or any large part of it) as one string. (The
+        head was one string of the live records and section hashes: 48 MB at 50,000 changes,
+        copied twice more when it was split around the operations: the process's peak.)"""
+        out = _Chunks()
+        head = _dumps(self._head())
+        out.add(head[:-1])  # without its closing brace
+        out.add(',"changes":[')
         for i, op in enumerate(self.changes):
-            text = json.dumps(op.to_json(), separators=(",", ":"), ensure_ascii=False)
-            yield "," + text if i else text
-        yield "]" + after
+            out.add("," + _dumps(op.to_json()) if i else _dumps(op.to_json()))
+            yield from out.full()
+        out.add('],"notes":[')
+        for i, n in enumerate(self._notes_json()):
+            out.add("," + _dumps(n) if i else _dumps(n))
+            yield from out.full()
+        out.add('],"live":{')
+        for i, (k, r) in enumerate(sorted(self.live.items())):
+            out.add(("," if i else "") + _dumps(k) + ":" + _dumps(_live_json(r)))
+            yield from out.full()
+        out.add('},"spend":' + _dumps(self._spend_json()) + ',"stats":' + _dumps(self.stats))
+        out.add(',"content_hash":' + _dumps(self.content_hash) + ',"section_hashes":{')
+        for i, (k, h) in enumerate((self._sealed_sections or self.section_hashes()).items()):
+            out.add(("," if i else "") + _dumps(k) + ":" + _dumps(h))
+            yield from out.full()
+        out.add("}}")
+        yield from out.rest()
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Plan:
@@ -266,6 +279,37 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+class _Chunks:
+    """Pieces of text gathered into chunks of about 64 KiB: one write per chunk, not per piece."""
+
+    SIZE = 1 << 16
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def full(self) -> Iterator[str]:
+        if self.size >= self.SIZE:
+            yield from self.rest()
+
+    def rest(self) -> Iterator[str]:
+        if self.parts:
+            yield "".join(self.parts)
+        self.parts, self.size = [], 0
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _live_json(r: LiveRecord) -> dict[str, Any]:
+    return {"kind": r.kind, "remote_id": r.remote_id, "fingerprint": r.fingerprint, "fields": r.fields}
+
+
 def _note_kind(kind: Any) -> NoteKind:
     if kind not in NOTE_KINDS:
         raise ValueError(f"unknown note kind {kind!r}")
@@ -275,6 +319,16 @@ def _note_kind(kind: Any) -> NoteKind:
 def _over_sections(sections: dict[str, str]) -> str:
     """The content hash: one over the section hashes, in their order (the plan, then operations)."""
     return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sections.items()).encode()).hexdigest()
+
+
+def _hash_operation(d: dict[str, Any]) -> str:
+    """``_hash`` of an operation's saved form. A guardrail's numbers often hold an integral
+    float (``hours_since_launch: 0.0``), which sent every such operation down the slow path of
+    ``_hash`` (the whole operation walked and serialized twice): they are made canonical first
+    (a small dict), so the rest is walked only if it needs it too. The same hash either way."""
+    for v in d.get("verdicts") or ():
+        v["numbers"] = _canonical(v["numbers"])
+    return _hash(d)
 
 
 def _hash(value: Any) -> str:
