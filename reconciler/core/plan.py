@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,14 +30,34 @@ ACTIONS: tuple[str, ...] = ("create", "update", "set_status", "replace", "disabl
 __all__ = ["ACTIONS", "FORMAT_VERSION", "Change", "LiveRecord", "Note", "Plan", "Ref", "Target", "Verdict"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class LiveRecord:
-    """What the plan saw of one object it touches: apply re-reads and compares."""
+    """What the plan saw of one object it touches: apply re-reads and compares.
+
+    ``fields`` (the values that word a stale message) is held as a tuple of values beside a
+    tuple of names that the records of one shape share, and made a dict when read: a plan of
+    50,000 changes held 50,000 small dicts, about 270 bytes each more than the tuples."""
 
     kind: Kind
     remote_id: str
     fingerprint: str
-    fields: dict[str, Any]
+    _names: tuple[str, ...]
+    _values: tuple[Any, ...]
+
+    def __init__(self, kind: Kind, remote_id: str, fingerprint: str, fields: Mapping[str, Any]) -> None:
+        names = tuple(fields)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "remote_id", remote_id)
+        object.__setattr__(self, "fingerprint", fingerprint)
+        object.__setattr__(self, "_names", _NAMES.setdefault(names, names))
+        object.__setattr__(self, "_values", tuple(fields.values()))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(zip(self._names, self._values, strict=True))
+
+
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # the shapes of LiveRecord.fields, shared
 
 
 @dataclass(frozen=True)
@@ -127,13 +147,22 @@ class Plan:
     def section_hashes(self) -> dict[str, str]:
         """One hash per operation and one for the rest: names what was edited. Operations are
         serialized one at a time (a plan of 50,000 changes never holds them all as JSON)."""
-        out = {"plan": _hash(self._content())}
+        return dict(self._sections())
+
+    def _sections(self) -> Iterator[tuple[str, str]]:
+        """The sections, in their order: sealed, or computed one at a time."""
+        if self._sealed_sections is not None:
+            plan_hash, op_hashes = self._sealed_sections
+            yield "plan", plan_hash
+            for op, h in zip(self.changes, op_hashes, strict=True):
+                yield f"operation {op.id}", h
+            return
+        yield "plan", _hash(self._content())
         for op in self.changes:
-            out[f"operation {op.id}"] = _hash_operation(op.to_json())
-        return out
+            yield f"operation {op.id}", _hash_operation(op.to_json())
 
     def compute_hash(self) -> str:
-        return _over_sections(self.section_hashes())
+        return _over_sections(self.section_hashes().items())
 
     def seal(self) -> None:
         """Set the content hash (and the plan id, its short form) over what drives apply.
@@ -141,8 +170,13 @@ class Plan:
         The content hash is the hash of the section hashes, so each section is serialized once;
         the sections are kept for ``to_json``. A plan changed after ``seal`` without sealing it
         again writes hashes that do not match it, and apply refuses it: it fails closed."""
-        self._sealed_sections = self.section_hashes()
-        self.content_hash = _over_sections(self._sealed_sections)
+        # Kept as the hashes alone, in the operations' order: their names ("operation 0001")
+        # are made again when written (50,000 names and a dict of them, held for nothing).
+        self._sealed_sections = None
+        plan_hash = _hash(self._content())
+        op_hashes = [_hash_operation(op.to_json()) for op in self.changes]
+        self._sealed_sections = (plan_hash, op_hashes)
+        self.content_hash = _over_sections(self._sections())
         self.plan_id = self.content_hash[:16]
 
     def _head(self) -> dict[str, Any]:
@@ -181,7 +215,7 @@ class Plan:
         d["stats"] = self.stats
         if hashes:
             d["content_hash"] = self.content_hash
-            d["section_hashes"] = dict(self._sealed_sections or self.section_hashes())
+            d["section_hashes"] = self.section_hashes()
         return d
 
     def json_chunks(self) -> Iterator[str]:
@@ -208,7 +242,7 @@ class Plan:
             yield from out.full()
         out.add('},"spend":' + _dumps(self._spend_json()) + ',"stats":' + _dumps(self.stats))
         out.add(',"content_hash":' + _dumps(self.content_hash) + ',"section_hashes":{')
-        for i, (k, h) in enumerate((self._sealed_sections or self.section_hashes()).items()):
+        for i, (k, h) in enumerate(self._sections()):
             out.add(("," if i else "") + _dumps(k) + ":" + _dumps(h))
             yield from out.full()
         out.add("}}")
@@ -257,7 +291,7 @@ class Plan:
         return plan
 
     saved_section_hashes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    _sealed_sections: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _sealed_sections: tuple[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
 
 def _canonical(value: Any) -> Any:
@@ -316,9 +350,13 @@ def _note_kind(kind: Any) -> NoteKind:
     return kind  # type: ignore[no-any-return]
 
 
-def _over_sections(sections: dict[str, str]) -> str:
-    """The content hash: one over the section hashes, in their order (the plan, then operations)."""
-    return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sections.items()).encode()).hexdigest()
+def _over_sections(sections: Iterable[tuple[str, str]]) -> str:
+    """The content hash: one over the section hashes, in their order (the plan, then operations),
+    fed to the hash one at a time (not joined into one text first)."""
+    h = hashlib.sha256()
+    for k, v in sections:
+        h.update(f"{k}={v}\n".encode())
+    return h.hexdigest()
 
 
 def _hash_operation(d: dict[str, Any]) -> str:

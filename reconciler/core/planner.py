@@ -512,13 +512,16 @@ def _create(
 
 def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
     """Verdicts of the guardrails on the draft's operations, then the Plan, built once."""
-    found: dict[str, list[Verdict]] = defaultdict(list)
+    found: dict[str, list[Verdict]] = {}
     for guard in guards:
         for op_id, vs in guard(d.changes, d.ctx).items():
-            found[op_id].extend(vs)
-    # Copied only when a rule had a word, and the draft lets go of its copies at once (a plan
-    # of 50,000 changes held both).
-    ordered = [with_verdicts(op, tuple(vs)) if (vs := found.get(op.id)) else op for op in d.changes]
+            found[op_id] = found[op_id] + vs if op_id in found else vs  # (the guard's lists may be shared)
+    # Copied only when a rule had a word, in place: a plan of 50,000 changes held both copies.
+    ordered = d.changes
+    for i, op in enumerate(ordered):
+        if got := found.get(op.id):
+            ordered[i] = with_verdicts(op, tuple(got))
+    del found
     d.changes = ordered
     ctx, options, matching = d.ctx, d.options, d.ctx.matching
 
