@@ -22,7 +22,9 @@ from reconciler.core.operations import Op, Ref, Target, Verdict
 
 # 2: typed operations (one per TikTok mutation), parents as refs, a content hash and a target.
 # 3: the content hash is taken over the section hashes (each section serialized once).
-FORMAT_VERSION = 3
+# 4: the guardrails' verdicts in one table ("verdicts"), named by the operations by index: the ads
+#    of one ad group share a verdict (a third of a plan of 10,000 changed ads was their copies).
+FORMAT_VERSION = 4
 
 Change = Op  # what explain, drift and the guardrails call an operation of the plan
 ACTIONS: tuple[str, ...] = ("create", "update", "set_status", "replace", "disable")
@@ -133,6 +135,10 @@ class Plan:
     def _content(self) -> dict[str, Any]:
         """What the content hash covers, but the operations (each its own section)."""
         content = {k: v for k, v in self._head().items() if k not in _UNHASHED}
+        # The verdicts decide what is blocked: hashed with the plan (the operations name them).
+        content["verdicts"] = [
+            {**j, "numbers": _canonical(j["numbers"])} for j in (v.to_json() for v in self.verdict_table())
+        ]
         content["notes"] = self._notes_json()
         # A live record's `fields` only word the stale message ("budget was 500, is now 600");
         # its fingerprint decides staleness and is hashed. Hashing the fields too walked every
@@ -158,8 +164,9 @@ class Plan:
                 yield f"operation {op.id}", h
             return
         yield "plan", _hash(self._content())
+        index = _VerdictIndex(self.changes)
         for op in self.changes:
-            yield f"operation {op.id}", _hash_operation(op.to_json())
+            yield f"operation {op.id}", _hash(op.to_json(index))
 
     def compute_hash(self) -> str:
         return _over_sections(self.section_hashes().items())
@@ -174,7 +181,8 @@ class Plan:
         # are made again when written (50,000 names and a dict of them, held for nothing).
         self._sealed_sections = None
         plan_hash = _hash(self._content())
-        op_hashes = [_hash_operation(op.to_json()) for op in self.changes]
+        index = _VerdictIndex(self.changes)
+        op_hashes = [_hash(op.to_json(index)) for op in self.changes]
         self._sealed_sections = (plan_hash, op_hashes)
         self.content_hash = _over_sections(self._sections())
         self.plan_id = self.content_hash[:16]
@@ -205,10 +213,16 @@ class Plan:
     def _spend_json(self) -> dict[str, float]:
         return {"before": float(round(self.spend_before, 2)), "after": float(round(self.spend_after, 2))}
 
+    def verdict_table(self) -> list[Verdict]:
+        """The distinct verdicts of the operations, in the order they first appear."""
+        return _VerdictIndex(self.changes).table
+
     def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
         """The saved plan as data (``json_chunks`` writes the same as text, in pieces)."""
         d = self._head()
-        d["changes"] = [c.to_json() for c in self.changes]
+        index = _VerdictIndex(self.changes)
+        d["verdicts"] = [v.to_json() for v in index.table]
+        d["changes"] = [c.to_json(index) for c in self.changes]
         d["notes"] = self._notes_json()
         d["live"] = {k: _live_json(r) for k, r in sorted(self.live.items())}
         d["spend"] = self._spend_json()
@@ -228,9 +242,11 @@ class Plan:
         out = _Chunks()
         head = _dumps(self._head())
         out.add(head[:-1])  # without its closing brace
-        out.add(',"changes":[')
+        index = _VerdictIndex(self.changes)
+        out.add(',"verdicts":' + _dumps([v.to_json() for v in index.table]) + ',"changes":[')
         for i, op in enumerate(self.changes):
-            out.add("," + _dumps(op.to_json()) if i else _dumps(op.to_json()))
+            text = _dumps(op.to_json(index))
+            out.add("," + text if i else text)
             yield from out.full()
         out.add('],"notes":[')
         for i, n in enumerate(self._notes_json()):
@@ -272,7 +288,7 @@ class Plan:
             inputs=dict(d.get("inputs", {})),
             overrides=[str(o) for o in d.get("overrides", [])],
             replace=[str(r) for r in d.get("replace", [])],
-            changes=[operations.from_json(c) for c in d.get("changes", [])],
+            changes=_operations(d),
             notes=[
                 Note(_note_kind(n["kind"]), str(n["address"]), n.get("remote_id"), str(n["message"]))
                 for n in d.get("notes", [])
@@ -313,6 +329,33 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+class _VerdictIndex:
+    """The plan's table of verdicts: each distinct verdict once, in the order the operations
+    first name it; ``index(v)`` is its place. Verdicts are compared by content (a plan read back
+    has equal verdicts, not the same objects); the operations that share one object (the ads of
+    one ad group) are looked up by identity first."""
+
+    def __init__(self, ops: Iterable[Op]) -> None:
+        self.table: list[Verdict] = []
+        self._by_content: dict[str, int] = {}
+        self._by_id: dict[int, tuple[Verdict, int]] = {}  # the verdict kept: its id stays its own
+        for op in ops:
+            for v in op.verdicts:
+                self(v)
+
+    def __call__(self, v: Verdict) -> int:
+        known = self._by_id.get(id(v))
+        if known is not None and known[0] is v:
+            return known[1]
+        key = json.dumps(v.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        i = self._by_content.get(key)
+        if i is None:
+            i = self._by_content[key] = len(self.table)
+            self.table.append(v)
+        self._by_id[id(v)] = (v, i)
+        return i
+
+
 class _Chunks:
     """Pieces of text gathered into chunks of about 64 KiB: one write per chunk, not per piece."""
 
@@ -344,6 +387,18 @@ def _live_json(r: LiveRecord) -> dict[str, Any]:
     return {"kind": r.kind, "remote_id": r.remote_id, "fingerprint": r.fingerprint, "fields": r.fields}
 
 
+def _operations(d: dict[str, Any]) -> list[Op]:
+    """The operations of a saved plan, each naming its verdicts by their place in the table."""
+    table = [Verdict.from_json(v) for v in d.get("verdicts") or []]
+    out: list[Op] = []
+    for c in d.get("changes", []):
+        named = c.get("verdicts") or []
+        if any(type(i) is not int or not 0 <= i < len(table) for i in named):
+            raise ValueError(f"operation {c.get('id')!r}: verdicts {named!r} are not in the plan's table")
+        out.append(operations.from_json({**c, "verdicts": [table[i] for i in named]}))
+    return out
+
+
 def _note_kind(kind: Any) -> NoteKind:
     if kind not in NOTE_KINDS:
         raise ValueError(f"unknown note kind {kind!r}")
@@ -357,16 +412,6 @@ def _over_sections(sections: Iterable[tuple[str, str]]) -> str:
     for k, v in sections:
         h.update(f"{k}={v}\n".encode())
     return h.hexdigest()
-
-
-def _hash_operation(d: dict[str, Any]) -> str:
-    """``_hash`` of an operation's saved form. A guardrail's numbers often hold an integral
-    float (``hours_since_launch: 0.0``), which sent every such operation down the slow path of
-    ``_hash`` (the whole operation walked and serialized twice): they are made canonical first
-    (a small dict), so the rest is walked only if it needs it too. The same hash either way."""
-    for v in d.get("verdicts") or ():
-        v["numbers"] = _canonical(v["numbers"])
-    return _hash(d)
 
 
 def _hash(value: Any) -> str:
