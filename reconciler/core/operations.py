@@ -164,13 +164,14 @@ class Operation:
         """The operation as saved. With ``verdict_index``, its verdicts are named by their place
         in the plan's table of verdicts (``plan.Plan.verdict_table``): the ads of one ad group
         share a verdict, written once, not once per ad (about 700 bytes each)."""
+        shown = str(self.address)  # once: the key is the advertiser and this (Address.key)
         d: dict[str, Any] = {
             "id": self.id,
             "type": self.type_name,
             "action": self.action,
             "kind": self.kind,
-            "address": str(self.address),
-            "address_key": self.address.key(),
+            "address": shown,
+            "address_key": f"{self.address.advertiser_id}/{shown}",
         }
         d.update(self._own_json())
         if self.fields:

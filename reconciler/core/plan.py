@@ -347,7 +347,7 @@ class _VerdictIndex:
         known = self._by_id.get(id(v))
         if known is not None and known[0] is v:
             return known[1]
-        key = json.dumps(v.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        key = _SORTED.encode(v.to_json())
         i = self._by_content.get(key)
         if i is None:
             i = self._by_content[key] = len(self.table)
@@ -380,7 +380,13 @@ class _Chunks:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
+
+
+# Built once: json.dumps with any option builds an encoder per call (a fifth of the time of
+# encoding an operation; a plan of 10,000 changes encodes 40,000 values).
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _live_json(r: LiveRecord) -> dict[str, Any]:
@@ -415,12 +421,10 @@ def _over_sections(sections: Iterable[tuple[str, str]]) -> str:
 
 
 def _hash(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = _SORTED.encode(value)
     # json writes an integral float as "500.0", or "1e+20" from 1e16 up: only text with ".0" or
     # "e+" (in a number, or by chance in a string) can change under _canonical, so the walk runs
     # for those alone (a substring test is cheaper than the walk; a regex is not).
     if ".0" in text or "e+" in text:
-        text = json.dumps(
-            _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-        )
+        text = _SORTED.encode(_canonical(value))
     return hashlib.sha256(text.encode()).hexdigest()

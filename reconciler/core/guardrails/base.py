@@ -98,6 +98,7 @@ class Checker:
         # 50,000 copies of ~10,000 texts).
         self.memo: dict[Any, list[Finding]] = {}
         self._verdicts: dict[tuple[int, bool, Address | None], tuple[Finding, Verdict]] = {}
+        self._legacy: dict[Address, LiveObject | None] = {}
 
     # ---- overrides and the final verdict --------------------------------------------------------
 
@@ -152,6 +153,14 @@ class Checker:
 
     def live_at(self, address: Address | None) -> LiveObject | None:
         return self.ctx.matching.matched.get(address) if address is not None else None
+
+    def legacy_campaign(self, address: Address) -> LiveObject | None:
+        """The live campaign at ``address`` if it is a legacy Smart+ one: asked once per campaign
+        (every operation asks it; a live row is made into a dict to read it)."""
+        if address not in self._legacy:
+            obj = self.ctx.matching.matched.get(address)
+            self._legacy[address] = obj if obj is not None and is_legacy(obj.row) else None
+        return self._legacy[address]
 
     def campaign_spec(self, address: Address) -> Campaign | None:
         d = self.ctx.desired.get(address.campaign_address())
