@@ -17,7 +17,7 @@ import pytest
 
 from reconciler.clikit import OUT_BATCH, Console
 from reconciler.commands.plan_cmds import plan_file_text
-from reconciler.core.plan import LiveRecord, Plan, _Chunks
+from reconciler.core.plan import LiveRecord, Plan, _Chunks, _hash
 from reconciler.emulator import create_app
 
 from .conftest import ROOT, World
@@ -123,3 +123,27 @@ def test_live_records_share_their_names() -> None:
     assert a.fields == {"ad_name": "a", "operation_status": "ENABLE"}
     assert b._names is a._names
     assert a != b and a == LiveRecord("ad", "1", "sha256:x", {"ad_name": "a", "operation_status": "ENABLE"})
+
+
+@pytest.mark.parametrize("records", [0, 1, 999, 1000, 2501])
+def test_the_content_is_hashed_in_batches_as_one_text(records: int) -> None:
+    """The plan section's hash, fed a thousand live records at a time, is the hash of the whole
+    content as one text (integral floats as ints wherever they are)."""
+    live = {
+        f'7/campaign["c{i:05d}"]': LiveRecord("campaign", str(i), f"sha256:{i:032x}", {"budget": 500.0})
+        for i in range(records)
+    }
+    plan = Plan(
+        changes=[],
+        manifest_digest="sha256:d",
+        advertiser_ids=["7"],
+        created_at="2026-12-01 00:00:00",
+        expires_at="2026-12-02 00:00:00",
+        tool_version="t",
+        live=live,
+        inputs={"values": ["v1.0"], "budget": 500.0, "big": 1e20},
+        spend_before=500.0,
+    )
+    assert plan._content_hash() == _hash(plan._content())
+    plan.inputs = {}
+    assert plan._content_hash() == _hash(plan._content())
