@@ -147,3 +147,33 @@ def test_the_content_is_hashed_in_batches_as_one_text(records: int) -> None:
     assert plan._content_hash() == _hash(plan._content())
     plan.inputs = {}
     assert plan._content_hash() == _hash(plan._content())
+
+
+def test_the_verdicts_of_two_guards_are_joined_and_their_answers_left_alone() -> None:
+    from datetime import datetime
+
+    from reconciler.adapters import files
+    from reconciler.core import planner
+    from reconciler.core.live import LiveAccount
+    from reconciler.core.operations import Op, Verdict
+
+    case = ROOT / "tests" / "cases" / "ad-text-update"
+    rows = json.loads((case / "live.json").read_text())
+    live = LiveAccount.from_rows(rows.get("campaigns", []), rows.get("adgroups", []), rows.get("ads", []))
+    manifests = files.load([str(case / "desired.yaml")]).manifests
+    options = planner.PlanOptions(now=datetime(2026, 12, 9, 12), digest="sha256:t", tool_version="t")
+    first = Verdict("one", "warn", "first")
+    second = Verdict("two", "warn", "second")
+    answers: list[dict[str, list[Verdict]]] = []
+
+    def guard(v: Verdict) -> planner.Guard:
+        def g(ops: list[Op], ctx: planner.PlanContext) -> dict[str, list[Verdict]]:
+            answers.append({ops[0].id: [v]})
+            return answers[-1]
+
+        return g
+
+    plan = planner.make_plan(manifests, live, options, guards=[guard(first), guard(second), guard(first)])
+    assert plan.changes[0].verdicts == (first, second, first)
+    assert [list(a.values()) for a in answers] == [[[first]], [[second]], [[first]]]  # not changed
+    assert all(c.verdicts == () for c in plan.changes[1:])

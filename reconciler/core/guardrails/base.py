@@ -88,9 +88,9 @@ class Checker:
         self.cli_overrides = [Override.parse(o) for o in settings.overrides]
         # Created (or re-created) in this plan: their children are new too.
         self.new = {op.address for op in ops if op.creates}
-        self.addr_of: dict[str, Address] = {o.id: a for a, o in ctx.matching.matched.items()}
-        for a, o in ctx.matching.orphans:
-            self.addr_of.setdefault(o.id, a)
+        # Live id -> address, made when a message first names a live object (61,000 entries at
+        # 5x, most plans name a few).
+        self._addr_of: dict[str, Address] | None = None
         self._campaign_overrides: dict[Address, list[Override]] = {}  # parsed once per campaign
         # A rule's findings by what decides them (learning_phase: the change and its ad groups),
         # and the verdicts made of them: the ads of one ad group with the same change share one
@@ -165,6 +165,14 @@ class Checker:
     def campaign_spec(self, address: Address) -> Campaign | None:
         d = self.ctx.desired.get(address.campaign_address())
         return d.campaign if d is not None else None
+
+    @property
+    def addr_of(self) -> dict[str, Address]:
+        if self._addr_of is None:
+            self._addr_of = {o.id: a for a, o in self.ctx.matching.matched.items()}
+            for a, o in self.ctx.matching.orphans:
+                self._addr_of.setdefault(o.id, a)
+        return self._addr_of
 
     def address_of(self, obj: LiveObject) -> str:
         a = self.addr_of.get(obj.id)
