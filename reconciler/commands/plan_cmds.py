@@ -64,7 +64,7 @@ def print_plan(console: Console, plan: Plan, fmt: str) -> None:
     elif fmt == "markdown":
         console.out(explain.markdown(plan))
     else:
-        console.out_lines(explain.text_lines(plan))
+        console.out_lines(explain.iter_text_lines(plan))
 
 
 @click.command()

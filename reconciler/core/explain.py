@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,14 +162,19 @@ def next_step(plan: Plan, path: str) -> str:
 
 
 def text_lines(plan: Plan) -> list[Styled]:
-    out: list[Styled] = []
+    return list(iter_text_lines(plan))
+
+
+def iter_text_lines(plan: Plan) -> Iterator[Styled]:
+    """The plan as (style, text) lines, one operation at a time (``Console.out_lines`` writes
+    them in batches: a plan of 50,000 changes is never held as lines, nor as one text)."""
     t = tally(plan.changes)
     created = created_addresses(plan.changes)
     if not plan.changes:
-        out.append(("bold", "No changes. The account matches the manifests."))
+        yield "bold", "No changes. The account matches the manifests."
     else:
-        out.append(("bold", f"Plan: {plural(total(t), 'change')} ({counts_phrase(t)})"))
-        out.append(("", ""))
+        yield "bold", f"Plan: {plural(total(t), 'change')} ({counts_phrase(t)})"
+        yield "", ""
     for c in plan.changes:
         sym = SYMBOL.get(c.action, "*")
         style = STYLE.get(c.action, "change")
@@ -177,34 +182,31 @@ def text_lines(plan: Plan) -> list[Styled]:
         if c.targets:
             count = len(c.targets)
             status = f" {c.status}" if c.status else ""
-            out.append(
-                (style, f"{sym} {label(c.action)}{status} {count} {c.kind}{'s' if count != 1 else ''}")
-            )
+            yield (style, f"{sym} {label(c.action)}{status} {count} {c.kind}{'s' if count != 1 else ''}")
             for tg in c.targets:
-                out.append(("", f"    {tg.address}" + (f" ({tg.remote_id})" if tg.remote_id else "")))
+                yield "", f"    {tg.address}" + (f" ({tg.remote_id})" if tg.remote_id else "")
             if is_start_of_created(c, created):
-                out.append(("dim", "    (starts what this plan creates: counted with the creates)"))
+                yield "dim", "    (starts what this plan creates: counted with the creates)"
         else:
-            out.append((style, f"{sym} {label(c.action)} {c.address}{rid}"))
+            yield style, f"{sym} {label(c.action)} {c.address}{rid}"
         if c.reason:
-            out.append(("dim", f"    # {c.reason}"))
-        out.extend(("", f"    {line}") for line in field_lines(c))
+            yield "dim", f"    # {c.reason}"
+        yield from (("", f"    {line}") for line in field_lines(c))
         for note in c.notes:
-            out.append(("dim", f"    ({note})"))
+            yield "dim", f"    ({note})"
         if c.spend_delta:
-            out.append(("warn" if c.spend_delta > 0 else "", f"    daily spend {c.spend_delta:+,.2f}"))
+            yield "warn" if c.spend_delta > 0 else "", f"    daily spend {c.spend_delta:+,.2f}"
         for v in c.verdicts:
             tag = "BLOCKED" if v.blocking else ("overridden" if v.overridden else v.level)
-            out.append(("remove" if v.blocking else "warn", f"    [{tag}] {v.rule}: {v.message}"))
+            yield "remove" if v.blocking else "warn", f"    [{tag}] {v.rule}: {v.message}"
     notes = [n for n in plan.notes if n.kind != "unmanaged"]
     if notes:
-        out.append(("", ""))
+        yield "", ""
         for n in notes:
             rid = f" ({n.remote_id})" if n.remote_id else ""
-            out.append(("warn", f"! {label(n.kind)}: {n.address}{rid}: {n.message}"))
-    out.append(("", ""))
-    out.extend(("bold" if i == 0 else "", line) for i, line in enumerate(summary_lines(plan)))
-    return out
+            yield "warn", f"! {label(n.kind)}: {n.address}{rid}: {n.message}"
+    yield "", ""
+    yield from (("bold" if i == 0 else "", line) for i, line in enumerate(summary_lines(plan)))
 
 
 def summary_lines(plan: Plan) -> list[str]:

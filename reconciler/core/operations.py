@@ -17,7 +17,7 @@ The closed set of types is ``OPERATION_TYPES``; a saved plan naming anything els
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
@@ -160,14 +160,18 @@ class Operation:
 
     # -- saved plan --
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, verdict_index: Callable[[Verdict], int] | None = None) -> dict[str, Any]:
+        """The operation as saved. With ``verdict_index``, its verdicts are named by their place
+        in the plan's table of verdicts (``plan.Plan.verdict_table``): the ads of one ad group
+        share a verdict, written once, not once per ad (about 700 bytes each)."""
+        shown = str(self.address)  # once: the key is the advertiser and this (Address.key)
         d: dict[str, Any] = {
             "id": self.id,
             "type": self.type_name,
             "action": self.action,
             "kind": self.kind,
-            "address": str(self.address),
-            "address_key": self.address.key(),
+            "address": shown,
+            "address_key": f"{self.address.advertiser_id}/{shown}",
         }
         d.update(self._own_json())
         if self.fields:
@@ -176,7 +180,11 @@ class Operation:
         delta = float(round(self.spend_delta, 2))
         d["spend_delta"] = int(delta) if delta.is_integer() else delta  # 0, not 0.0: see plan._hash
         if self.verdicts:
-            d["verdicts"] = [v.to_json() for v in self.verdicts]
+            d["verdicts"] = (
+                [v.to_json() for v in self.verdicts]
+                if verdict_index is None
+                else [verdict_index(v) for v in self.verdicts]
+            )
         d["blocked"] = self.blocked
         if self.depends_on:
             d["depends_on"] = list(self.depends_on)
@@ -195,7 +203,10 @@ class Operation:
             "fields": tuple(FieldChange.from_json(f) for f in d.get("fields", [])),
             "reason": str(d.get("reason", "")),
             "spend_delta": float(d.get("spend_delta", 0.0)),
-            "verdicts": tuple(Verdict.from_json(v) for v in d.get("verdicts", [])),
+            # Read already (the plan's table of verdicts), or a verdict's own JSON.
+            "verdicts": tuple(
+                v if isinstance(v, Verdict) else Verdict.from_json(v) for v in d.get("verdicts", [])
+            ),
             "notes": tuple(str(n) for n in d.get("notes", [])),
         }
 

@@ -546,11 +546,21 @@ def _create(
 
 def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
     """Verdicts of the guardrails on the draft's operations, then the Plan, built once."""
-    found: dict[str, list[Verdict]] = defaultdict(list)
-    for guard in guards:
-        for op_id, vs in guard(d.changes, d.ctx).items():
-            found[op_id].extend(vs)
-    ordered = [with_verdicts(op, tuple(found.get(op.id, ()))) for op in d.changes]
+    found: dict[str, list[Verdict]] = {}
+    for n, guard in enumerate(guards):
+        said = guard(d.changes, d.ctx)
+        if n == 0:
+            found = said  # the first guard's answer, not copied (50,000 entries at 5x)
+            continue
+        found = dict(found) if n == 1 else found  # never change a guard's answer in place
+        for op_id, vs in said.items():
+            found[op_id] = found[op_id] + vs if op_id in found else vs  # (the guard's lists may be shared)
+    # Copied only when a rule had a word, in place: a plan of 50,000 changes held both copies.
+    ordered = d.changes
+    for i, op in enumerate(ordered):
+        if got := found.get(op.id):
+            ordered[i] = with_verdicts(op, tuple(got))
+    del found
     ctx, options, matching = d.ctx, d.options, d.ctx.matching
 
     live_records: dict[str, LiveRecord] = {}

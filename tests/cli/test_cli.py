@@ -282,10 +282,13 @@ def test_a_plan_of_another_format_is_refused_not_read_as_empty(tmp_path: Path) -
     assert r.code == 0, r.text
     data = json.loads((tmp_path / "plan.json").read_text())
     assert data["changes"]
-    data["format_version"] = 2
-    (tmp_path / "old.json").write_text(json.dumps(data))
-    for args in (("apply", "old.json", "--emulator", "--emulator-db", "emu.db"), ("show", "old.json")):
-        r = smartplus(*args, cwd=tmp_path)
-        assert r.code == 1, r.text
-        assert "format version 2" in r.text and "Nothing to apply" not in r.text
-        assert "Traceback" not in r.text
+    assert data["format_version"] == 4
+    # 3 -> 4 when the verdicts moved into one table that the operations name by index.
+    for old in (2, 3):
+        data["format_version"] = old
+        (tmp_path / "old.json").write_text(json.dumps(data))
+        for args in (("apply", "old.json", "--emulator", "--emulator-db", "emu.db"), ("show", "old.json")):
+            r = smartplus(*args, cwd=tmp_path)
+            assert r.code == 1, r.text
+            assert f"format version {old}" in r.text and "Nothing to apply" not in r.text
+            assert "Traceback" not in r.text

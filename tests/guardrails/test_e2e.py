@@ -151,7 +151,7 @@ def test_cli_plan_exits_3_and_apply_refuses(tmp_path: Path, world: World) -> Non
     assert "--override" in r.output
     saved = json.loads(Path(cut).read_text())
     assert saved["summary"]["blocked"] == 1
-    assert saved["changes"][0]["verdicts"][0]["rule"] == "learning-phase"
+    assert saved["verdicts"][saved["changes"][0]["verdicts"][0]]["rule"] == "learning-phase"
 
     r = runner.invoke(main, ["apply", cut, *conn])
     assert r.exit_code == 1, r.output

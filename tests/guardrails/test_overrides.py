@@ -80,7 +80,7 @@ def test_verdicts_survive_the_plan_file() -> None:
     data = json.loads(json.dumps(plan.to_json()))
     again = Plan.from_json(data)
     assert again.changes[0].verdicts == plan.changes[0].verdicts
-    v = data["changes"][0]["verdicts"][0]
+    v = data["verdicts"][data["changes"][0]["verdicts"][0]]  # named by its place in the plan's table
     assert v["rule"] == "learning-phase" and v["overridden"] is True
     assert v["numbers"]["days_since_launch"] == 3 and v["numbers"]["limit_days"] == 7
 

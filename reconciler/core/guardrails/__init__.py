@@ -109,9 +109,13 @@ def evaluate(
     ch = Checker(ops, ctx, facts, settings)
     whole_plan = spend_increase.findings(ch)
     out: dict[str, list[Verdict]] = {}
+    # Operations with the same verdicts (the ads of one ad group) share one list of them: do not
+    # change a list in place.
+    shared: dict[tuple[int, ...], list[Verdict]] = {}
     for op in ops:
         found = [f for rule in PER_OPERATION for f in rule(ch, op)]
         found += whole_plan.get(op.id, [])
         if found:
-            out[op.id] = [ch.verdict(op, f) for f in found]
+            vs = [ch.verdict(op, f) for f in found]
+            out[op.id] = shared.setdefault(tuple(id(v) for v in vs), vs)
     return out

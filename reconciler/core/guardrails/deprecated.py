@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from reconciler.core.guardrails.base import DEPRECATED_ENDPOINT, Checker, Finding, is_legacy
+from reconciler.core.guardrails.base import DEPRECATED_ENDPOINT, Checker, Finding
 from reconciler.core.guardrails.calendar import check_endpoint
 from reconciler.core.operations import Op, Replace, Verdict
 
@@ -36,8 +36,7 @@ def check(ch: Checker, op: Op) -> list[Finding]:
         if v.level != "ok":
             out.append(Finding(DEPRECATED_ENDPOINT, v.level, v.message, dict(v.numbers)))
     # A legacy Smart+ campaign is changed through the legacy endpoints only.
-    campaign = ch.ctx.matching.matched.get(op.address.campaign_address())
-    if campaign is not None and is_legacy(campaign.row):
+    if ch.legacy_campaign(op.address.campaign_address()) is not None:
         v = check_endpoint("campaign/spc/update/", ch.now, legacy_smart_plus=True)
         if v.level == "block":
             out.append(

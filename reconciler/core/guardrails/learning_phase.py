@@ -80,6 +80,16 @@ def check(ch: Checker, op: Op) -> list[Finding]:
     what, groups = affected_adgroups(ch, op)
     if not groups:
         return []
+    # The findings depend on what changes and on the ad groups alone: the ads of one ad group
+    # with the same change share them (see Checker.memo).
+    key = (LEARNING_PHASE, what, tuple(g.id for g in groups))
+    known = ch.memo.get(key)
+    if known is None:
+        known = ch.memo[key] = _findings(ch, what, groups)
+    return known
+
+
+def _findings(ch: Checker, what: str, groups: list[LiveObject]) -> list[Finding]:
     limit = timedelta(days=LEARNING_DAYS)
     learning: list[tuple[LiveObject, datetime]] = []
     unknown: list[LiveObject] = []
