@@ -144,9 +144,20 @@ def main() -> None:
             code = MEMORY_WRAPPER.replace("TOP", str(args.top)).replace("ARGS", repr(cli)[1:-1])
             cmd = [sys.executable, "-c", code]
         elif args.cprofile:
-            cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "reconciler", *cli]
+            # Not `python -m cProfile -m reconciler`: the console script ends plan with os._exit
+            # (cli.FAST_EXIT), before cProfile writes its file. click's main, profiled, instead.
+            code = (
+                "import cProfile, sys\nfrom reconciler.cli import main\npr = cProfile.Profile()\n"
+                f"try:\n    pr.runcall(main, {cli!r})\nexcept SystemExit:\n    pass\n"
+                f"pr.dump_stats({str(prof)!r})\n"
+            )
+            cmd = [sys.executable, "-c", code]
         else:
             spy = str(Path(sys.executable).with_name("py-spy"))
+            if not Path(spy).exists():
+                raise SystemExit(
+                    f"py-spy is not installed beside {sys.executable}: pip install py-spy, or --cprofile"
+                )
             cmd = [spy, "record", "--nonblocking", "-r", "200", "-f", "raw", "-o", str(prof), "--"]
             cmd += [sys.executable, "-m", "reconciler", *cli]
         with emulator_server(args.seed, args.latency_ms, args.rate):
