@@ -7,6 +7,7 @@ Tests talk to the emulator through the same client and transport that
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -103,3 +104,12 @@ class World:
 def world(tmp_path: Path) -> Iterator[World]:
     shutil.copytree(DEMO, tmp_path / "manifests")
     yield World(app=create_app(db=":memory:", seed="demo", now=NOW), tmp=tmp_path)
+
+
+def saved_plan_text(data: dict[str, Any]) -> str:
+    """What ``Plan.json_chunks`` (and a saved plan file) must hold for ``data``, its ``to_json()``,
+    as one ``json.dumps``: compact, one line, each operation with sorted keys (the text its
+    section hash is over, written as sealed)."""
+    if "changes" in data:
+        data = {**data, "changes": [json.loads(json.dumps(c, sort_keys=True)) for c in data["changes"]]}
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"

@@ -16,11 +16,10 @@ import click
 import pytest
 
 from reconciler.clikit import OUT_BATCH, Console
-from reconciler.commands.plan_cmds import plan_file_text
 from reconciler.core.plan import LiveRecord, Plan, _Chunks, _hash
 from reconciler.emulator import create_app
 
-from .conftest import ROOT, World
+from .conftest import ROOT, World, saved_plan_text
 
 
 def changed_scale(tmp: Path, campaigns: int, adgroups: int, ads: int) -> tuple[World, Path]:
@@ -49,7 +48,7 @@ def test_the_ads_of_one_adgroup_share_one_verdict_in_memory_and_in_the_file(over
     updates = [c for c in plan.changes if c.action == "update"]
     assert len(updates) == 20 and all(len(c.verdicts) == 1 for c in updates)
     assert len({id(c.verdicts[0]) for c in updates}) == 4  # one per ad group, not one per ad
-    data = json.loads(plan_file_text(plan.to_json()))
+    data = json.loads(saved_plan_text(plan.to_json()))
     assert len(data["verdicts"]) == 4
     assert data["verdicts"][0]["rule"] == "learning-phase" and data["verdicts"][0]["overridden"] is True
     saved = [c for c in data["changes"] if c["type"] == "update"]
@@ -77,7 +76,7 @@ def test_blocked_verdicts_name_each_ad_and_are_not_merged(tmp_path: Path) -> Non
 
 
 def test_the_verdict_table_is_hashed_and_its_indexes_checked(overridden: Plan) -> None:
-    data = json.loads(plan_file_text(overridden.to_json()))
+    data = json.loads(saved_plan_text(overridden.to_json()))
     for key, value in (("overridden", False), ("message", "edited"), ("numbers", {})):
         edited = json.loads(json.dumps(data))
         edited["verdicts"][0][key] = value  # (overridden: would block the operations that name it)
@@ -94,7 +93,7 @@ def test_the_saved_plan_is_written_in_bounded_pieces(tmp_path: Path) -> None:
     world, d = changed_scale(tmp_path, 4, 5, 5)  # 100 changed ads: about 90 KB of plan
     plan = world.plan([str(d)], overrides=("learning-phase",))
     chunks = list(plan.json_chunks())
-    assert "".join(chunks) + "\n" == plan_file_text(plan.to_json())
+    assert "".join(chunks) + "\n" == saved_plan_text(plan.to_json())
     longest_piece = max(len(json.dumps(c.to_json())) for c in plan.changes)
     assert len(chunks) > 1
     assert max(len(c) for c in chunks) <= _Chunks.SIZE + longest_piece + 1

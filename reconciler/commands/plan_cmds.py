@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -48,14 +47,10 @@ def _client(emulator: bool, emulator_db: str, rate_limit: float | None) -> TikTo
 
 
 def plan_file_chunks(plan: Plan) -> Iterator[str]:
-    """A saved plan as ``plan_file_text`` writes it, in pieces (``Plan.json_chunks``)."""
+    """A saved plan, in pieces (``Plan.json_chunks``): compact JSON on one line (``show``
+    pretty-prints it)."""
     yield from plan.json_chunks()
     yield "\n"
-
-
-def plan_file_text(data: dict[str, Any]) -> str:
-    """A saved plan: compact JSON, one line (``show`` pretty-prints it)."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def print_plan(console: Console, plan: Plan, fmt: str) -> None:

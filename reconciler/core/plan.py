@@ -137,9 +137,8 @@ class Plan:
         ``_content_hash``."""
         content = {k: v for k, v in self._head().items() if k not in _UNHASHED}
         # The verdicts decide what is blocked: hashed with the plan (the operations name them).
-        content["verdicts"] = [
-            {**j, "numbers": _canonical(j["numbers"])} for j in (v.to_json() for v in self.verdict_table())
-        ]
+        # (Their numbers' integral floats are made ints by ``_hash_text``, as everywhere.)
+        content["verdicts"] = [v.to_json() for v in self.verdict_table()]
         content["notes"] = self._notes_json()
         # A live record's `fields` only word the stale message ("budget was 500, is now 600");
         # its fingerprint decides staleness and is hashed. Hashing the fields too walked every
@@ -184,7 +183,7 @@ class Plan:
                 yield f"operation {op.id}", h
             return
         yield "plan", self._content_hash()
-        index = _VerdictIndex(self.changes)
+        index = self._verdict_index()
         for op in self.changes:
             yield f"operation {op.id}", _hash(op.to_json(index))
 
@@ -200,10 +199,29 @@ class Plan:
         # Kept as the hashes alone, in the operations' order: their names ("operation 0001")
         # are made again when written (50,000 names and a dict of them, held for nothing).
         self._sealed_sections = None
+        self._sealed_texts = None
         plan_hash = self._content_hash()
-        index = _VerdictIndex(self.changes)
-        op_hashes = [_hash(op.to_json(index)) for op in self.changes]
+        index = self._verdict_index()
+        op_hashes: list[str] = []
+        # Each operation's text is also what the saved plan holds for it (sorted keys): kept, up
+        # to a bound, so that writing the plan does not serialize every operation again (a
+        # plan of 10,000 changed ads spent a third of its writing time on that). Past the
+        # bound, or for an operation whose hashed text is not its exact JSON, it is made again.
+        texts: list[str | None] | None = []
+        room = _KEEP_TEXTS
+        for op in self.changes:
+            text, exact = _op_text(op.to_json(index))
+            op_hashes.append(hashlib.sha256(text.encode()).hexdigest())
+            if texts is None:
+                continue
+            if room < len(text):
+                texts = None  # over the bound: none kept (memory stays flat at any size)
+                continue
+            texts.append(text if exact else None)
+            room -= len(text) if exact else 0
         self._sealed_sections = (plan_hash, op_hashes)
+        if texts is not None:
+            self._sealed_texts = (list(self.changes), texts)
         self.content_hash = _over_sections(self._sections())
         self.plan_id = self.content_hash[:16]
 
@@ -235,12 +253,27 @@ class Plan:
 
     def verdict_table(self) -> list[Verdict]:
         """The distinct verdicts of the operations, in the order they first appear."""
-        return _VerdictIndex(self.changes).table
+        return self._verdict_index().table
+
+    def _verdict_index(self) -> _VerdictIndex:
+        """The operations' table of verdicts, built once for these very operations (the seal, the
+        content hash and the write each need it: 65 ms apiece at 10,000 distinct verdicts)."""
+        index = self._verdicts
+        if index is None or not _same_ops(index.ops, self.changes):
+            index = self._verdicts = _VerdictIndex(self.changes)
+        return index
+
+    def _kept_texts(self) -> list[str | None] | None:
+        """The operations' texts kept by ``seal``, if the plan still has the operations it sealed."""
+        kept = self._sealed_texts
+        if kept is None or not _same_ops(kept[0], self.changes):
+            return None
+        return kept[1]
 
     def to_json(self, *, hashes: bool = True) -> dict[str, Any]:
         """The saved plan as data (``json_chunks`` writes the same as text, in pieces)."""
         d = self._head()
-        index = _VerdictIndex(self.changes)
+        index = self._verdict_index()
         d["verdicts"] = [v.to_json() for v in index.table]
         d["changes"] = [c.to_json(index) for c in self.changes]
         d["notes"] = self._notes_json()
@@ -254,7 +287,8 @@ class Plan:
 
     def json_chunks(self) -> Iterator[str]:
         """The saved plan's compact JSON text (what ``json.dumps(to_json(), separators=(",", ":"),
-        ensure_ascii=False)`` writes), in pieces of about 64 KiB: the operations, notes, live
+        ensure_ascii=False)`` writes, but each operation with sorted keys: the text its section
+        hash is over, kept by ``seal``), in pieces of about 64 KiB: the operations, notes, live
         records and section hashes one at a time, so that writing a plan of 50,000 changes never
         holds them all as dicts, nor the plan (or any large part of it) as one string. (The
         head was one string of the live records and section hashes: 48 MB at 50,000 changes,
@@ -262,10 +296,13 @@ class Plan:
         out = _Chunks()
         head = _dumps(self._head())
         out.add(head[:-1])  # without its closing brace
-        index = _VerdictIndex(self.changes)
+        index = self._verdict_index()
+        kept = self._kept_texts()
         out.add(',"verdicts":' + _dumps([v.to_json() for v in index.table]) + ',"changes":[')
         for i, op in enumerate(self.changes):
-            text = _dumps(op.to_json(index))
+            text = kept[i] if kept is not None else None
+            if text is None:
+                text = _SORTED_EXACT.encode(op.to_json(index))
             out.add("," + text if i else text)
             yield from out.full()
         out.add('],"notes":[')
@@ -328,6 +365,15 @@ class Plan:
 
     saved_section_hashes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _sealed_sections: tuple[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    # The operations ``seal`` serialized, and their texts (None: made again when written).
+    _sealed_texts: tuple[list[Op], list[str | None]] | None = field(default=None, repr=False, compare=False)
+    _verdicts: _VerdictIndex | None = field(default=None, repr=False, compare=False)
+
+
+def _same_ops(a: list[Op], b: list[Op]) -> bool:
+    """The very same operations, in the same order (operations are frozen: the same objects
+    serialize to the same text)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _canonical(value: Any) -> Any:
@@ -356,10 +402,11 @@ class _VerdictIndex:
     one ad group) are looked up by identity first."""
 
     def __init__(self, ops: Iterable[Op]) -> None:
+        self.ops = list(ops)  # what it was built from (Plan._verdict_index)
         self.table: list[Verdict] = []
         self._by_content: dict[str, int] = {}
         self._by_id: dict[int, tuple[Verdict, int]] = {}  # the verdict kept: its id stays its own
-        for op in ops:
+        for op in self.ops:
             for v in op.verdicts:
                 self(v)
 
@@ -407,6 +454,10 @@ def _dumps(value: Any) -> str:
 # encoding an operation; a plan of 10,000 changes encodes 40,000 values).
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+# An operation as the saved plan holds it: sorted keys (the text its section hash is over), and
+# no ``default``: a value JSON cannot hold is an error, never its str().
+_SORTED_EXACT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_KEEP_TEXTS = 32 << 20  # characters of operation text ``seal`` keeps for the write (32 MiB)
 
 
 def _live_json(r: LiveRecord) -> dict[str, Any]:
@@ -446,6 +497,18 @@ def _live_hashed(r: LiveRecord) -> dict[str, Any]:
 
 def _hash(value: Any) -> str:
     return hashlib.sha256(_hash_text(value).encode()).hexdigest()
+
+
+def _op_text(value: Any) -> tuple[str, bool]:
+    """``_hash_text(value)``, and whether it is also the value's exact JSON (``_SORTED_EXACT``)."""
+    try:
+        text = _SORTED_EXACT.encode(value)
+    except TypeError:
+        return _hash_text(value), False
+    if ".0" in text or "e+" in text:
+        canon = _SORTED.encode(_canonical(value))
+        return canon, canon == text
+    return text, True
 
 
 def _hash_text(value: Any) -> str:
