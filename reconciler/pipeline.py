@@ -89,6 +89,7 @@ async def make_plan(
     now: datetime | None = None,
     live: LiveAccount | None = None,
     prepared: planner.Desired | None = None,
+    ahead: planner.Ahead | None = None,
 ) -> Plan:
     check_overrides(req.overrides)
     start = time.perf_counter()
@@ -113,7 +114,7 @@ async def make_plan(
         cta=await cta_choices(client, loaded.manifests, live),
         media=media_choices,
     )
-    draft = planner.draft(manifests, live, options, prepared)
+    draft = planner.draft(manifests, live, options, prepared, ahead)
     draft.notes.extend(await review_health(client, draft.ctx.matching))
     spend_of, pixels_of = guardrails.facts_needed(draft.changes, draft.ctx.matching)
     facts = await fetch_facts(client, live, now, manifests=manifests, spend_of=spend_of, pixels_of=pixels_of)
@@ -148,8 +149,13 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
     cutover = any("migrate_from" in r.text for r in rendered.rendered)
     parsing = asyncio.create_task(asyncio.to_thread(_parse, rendered, req.advertisers))
     live: LiveAccount | None = None
+    # The objects are compared as their pages come, once the manifests are parsed (planner.Ahead).
+    compared = planner.Ahead()
+    parsing.add_done_callback(lambda t: _start_ahead(compared, t))
     if guess:
-        reading = asyncio.create_task(fetch.fetch_for(client, guess, manual_children=cutover))
+        reading = asyncio.create_task(
+            fetch.fetch_for(client, guess, manual_children=cutover, seen=compared.add)
+        )
         try:
             loaded, prepared = await parsing
         except BaseException:
@@ -164,11 +170,26 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
             live = None  # (cannot happen: the text said no migrate_from) read it all
     else:
         loaded, prepared = await parsing
-    plan = await make_plan(client, loaded, req, live=live, prepared=prepared)
+    # (Without the guessed read, the comparisons were made against objects not planned with.)
+    ahead = None
+    if live is not None:
+        ahead = compared
+        ahead.run(budget=len(live.campaigns) + len(live.adgroups) + len(live.ads))  # what is left
+    plan = await make_plan(client, loaded, req, live=live, prepared=prepared, ahead=ahead)
+    if ahead is not None:
+        plan.stats["compared_while_reading"] = ahead.hits
     plan.stats["api_calls"] = sum(client.stats.calls.values()) - calls_before
     plan.stats["calls_per_endpoint"] = dict(sorted(client.stats.calls.items()))
     plan.stats["read_seconds"] = round(time.perf_counter() - start, 3)
     return loaded, plan
+
+
+def _start_ahead(
+    ahead: planner.Ahead | None, parsed: asyncio.Future[tuple[files.LoadedManifests, planner.Desired]]
+) -> None:
+    """Parsing is over (in the event loop): comparisons can begin, if it went well."""
+    if ahead is not None and not parsed.cancelled() and parsed.exception() is None:
+        ahead.start(parsed.result()[1])
 
 
 def _parse(

@@ -191,12 +191,18 @@ async def fetch_live(client: TikTokClient, manifests: list[Manifest], *, legacy:
 
 
 async def fetch_for(
-    client: TikTokClient, idents: set[Identity], *, legacy: bool = True, manual_children: bool = True
+    client: TikTokClient,
+    idents: set[Identity],
+    *,
+    legacy: bool = True,
+    manual_children: bool = True,
+    seen: Callable[[list[LiveObject]], None] | None = None,
 ) -> LiveAccount:
     """The account as far as these campaigns need it: every campaign of their advertisers,
     and the ad groups and ads of the campaigns they name. ``manual_children=False`` leaves out
     the ad groups and ads of the manual campaigns, which only a ``migrate_from`` cutover reads
-    (two calls per advertiser that has enabled manual campaigns)."""
+    (two calls per advertiser that has enabled manual campaigns). ``seen`` is given each page
+    of live objects as soon as it is packed (``planner.Ahead`` compares them meanwhile)."""
     advertisers = sorted({adv for adv, _name, _pin in idents})
     Rows = list[dict[str, Any]]
 
@@ -221,7 +227,13 @@ async def fetch_for(
     Objects = list[LiveObject]
 
     def pack(kind: Kind) -> Callable[[Rows], Objects]:
-        return lambda rows: packer.pack_page(kind, rows)
+        def packed(rows: Rows) -> Objects:
+            objects = packer.pack_page(kind, rows)
+            if seen is not None:
+                seen(objects)
+            return objects
+
+        return packed
 
     async def one(adv: str) -> tuple[Objects, Objects, Objects, tuple[Rows, Rows, manual.ManualRows]]:
         if legacy:
@@ -229,7 +241,7 @@ async def fetch_for(
         else:
             campaigns, other = await read_campaigns(client, adv), ([], [], manual.ManualRows())
         ids = managed_campaign_ids(idents, adv, campaigns)
-        packed = packer.pack_page("campaign", campaigns)
+        packed = pack("campaign")(campaigns)
         del campaigns
         if not ids:
             return packed, [], [], other

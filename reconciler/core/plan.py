@@ -505,7 +505,7 @@ def _op_text(value: Any) -> tuple[str, bool]:
         text = _SORTED_EXACT.encode(value)
     except TypeError:
         return _hash_text(value), False
-    if ".0" in text or "e+" in text:
+    if _maybe_integral(text):
         canon = _SORTED.encode(_canonical(value))
         return canon, canon == text
     return text, True
@@ -514,9 +514,19 @@ def _op_text(value: Any) -> tuple[str, bool]:
 def _hash_text(value: Any) -> str:
     """The text ``_hash`` hashes: sorted keys, integral floats as ints (see ``_canonical``)."""
     text = _SORTED.encode(value)
-    # json writes an integral float as "500.0", or "1e+20" from 1e16 up: only text with ".0" or
-    # "e+" (in a number, or by chance in a string) can change under _canonical, so the walk runs
-    # for those alone (a substring test is cheaper than the walk; a regex is not).
-    if ".0" in text or "e+" in text:
+    if _maybe_integral(text):
         text = _SORTED.encode(_canonical(value))
     return text
+
+
+def _maybe_integral(text: str) -> bool:
+    """Whether compact JSON text may hold an integral float, which ``_canonical`` changes. json
+    writes one as "500.0" (then a comma, a closing bracket or brace, or the end of the text), or
+    "1e+20" from 1e16 up; anything else (by chance, in a string) costs a walk, never a wrong
+    hash. The walk runs for those texts alone: substring tests are cheaper than the walk (a
+    regex is not), and ".0" alone took the walk over every verdict whose numbers held 0.05."""
+    return (
+        "e+" in text
+        or text.endswith(".0")
+        or (".0" in text and (".0," in text or ".0}" in text or ".0]" in text))
+    )

@@ -31,7 +31,15 @@ from reconciler.core import migrate, targeting
 from reconciler.core.addresses import Address, Kind
 from reconciler.core.diff import FieldChange, diff_fields
 from reconciler.core.kinds import STATUS_BATCH, spec
-from reconciler.core.live import DesiredObject, LiveAccount, Matching, desired_objects, fingerprint, match
+from reconciler.core.live import (
+    DesiredObject,
+    LiveAccount,
+    LiveObject,
+    Matching,
+    desired_objects,
+    fingerprint,
+    match,
+)
 from reconciler.core.manifests import Manifest
 from reconciler.core.media import MediaChoice, MediaKey, has_files, shown_path
 from reconciler.core.operations import (
@@ -172,6 +180,101 @@ class Desired:
         )
 
 
+def compare(d: DesiredObject, obj: LiveObject) -> tuple[list[FieldChange], dict[str, Any]]:
+    """A matched object's field changes, and the fields it compares (what its update sends)."""
+    want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
+    return diff_fields(want, obj.row), want
+
+
+class Ahead:
+    """``compare`` worked out while the account is still being read, for the draft to take.
+
+    The reads are paced by the rate limit, so the process waits on them for seconds while the
+    manifests are already parsed; comparing each matched object was most of the time between the
+    last read and the plan. ``start`` is given the desired side once it is built; ``add`` each
+    page of live objects as it is packed. Each live object is paired with the desired object
+    the identity rule will most likely give it (its pin, else its name under its parent's
+    pair), and compared. The draft still matches every object itself (``live.match``) and
+    takes a comparison only for the very pair it matched (``take``): a wrong or missing guess
+    costs the comparison, never a wrong plan. The work is done in slices on the event loop
+    (``SLICE`` objects per page read), so no request waits long for it."""
+
+    SLICE = 500
+
+    def __init__(self) -> None:
+        self._pending: list[LiveObject] = []
+        self._desired: dict[object, DesiredObject] | None = None
+        self._guess: dict[str, DesiredObject] = {}  # live campaign / ad group id -> its likely pair
+        self._done: dict[int, tuple[DesiredObject, LiveObject, list[FieldChange], dict[str, Any] | None]] = {}
+        self.hits = 0
+        self.failed = False
+
+    def start(self, desired: Desired) -> None:
+        """The desired side: pinned objects by (kind, id); the others by (advertiser, name) for
+        campaigns and by (id of the parent's desired object, name) for children."""
+        index: dict[object, DesiredObject] = {}
+        by_addr = {d.address: d for d in desired.objects}
+        for d in desired.objects:
+            if d.spec.id is not None:
+                index[(d.kind, d.spec.id)] = d  # a pinned object is matched by its pin alone
+                continue
+            parent = d.address.parent()
+            if parent is None:
+                index[(d.address.advertiser_id, d.address.campaign)] = d
+            elif (up := by_addr.get(parent)) is not None:
+                index[(id(up), d.address.ad or d.address.adgroup)] = d
+        self._desired = index
+        self.run()
+
+    def add(self, objects: Sequence[LiveObject]) -> None:
+        self._pending.extend(objects)
+        self.run()
+
+    def run(self, budget: int = SLICE) -> None:
+        """Pair and compare up to ``budget`` pending objects whose parent has been seen."""
+        index = self._desired
+        if index is None or self.failed or not self._pending:
+            return
+        waiting: list[LiveObject] = []
+        pending, self._pending = self._pending, waiting
+        pending.sort(key=_depth_of)  # parents first: a child waits only for a page not yet read
+        try:
+            for n, obj in enumerate(pending):
+                if n >= budget:
+                    waiting.extend(pending[n:])
+                    break
+                if obj.parent_id is None:
+                    d = index.get((obj.kind, obj.id)) or index.get((obj.advertiser_id, obj.name))
+                else:
+                    up = self._guess.get(obj.parent_id)
+                    if up is None:
+                        waiting.append(obj)  # its parent's page has not come yet
+                        continue
+                    d = index.get((obj.kind, obj.id)) or index.get((id(up), obj.name))
+                if d is None or d.kind != obj.kind:
+                    continue
+                if obj.kind != "ad":
+                    self._guess[obj.id] = d
+                diffs, want = compare(d, obj)
+                self._done[id(obj)] = (d, obj, diffs, want if diffs else None)
+        except Exception:  # the draft compares it again, and says what is wrong
+            self.failed = True
+            self._pending.clear()
+
+    def take(self, d: DesiredObject, obj: LiveObject) -> tuple[list[FieldChange], dict[str, Any]] | None:
+        """The comparison of this very pair, if it was made (and forgotten: taken once)."""
+        got = self._done.pop(id(obj), None)
+        if got is None or got[0] is not d or got[1] is not obj:
+            return None
+        self.hits += 1
+        diffs, want = got[2], got[3]
+        return diffs, ({} if want is None else want)
+
+
+def _depth_of(obj: LiveObject) -> int:
+    return _depth(obj.kind)
+
+
 def prepare(manifests: Sequence[Manifest]) -> Desired:
     objects = desired_objects(manifests)
     order = sorted(objects, key=lambda d: (d.address.depth, d.address.sort_key()))
@@ -240,10 +343,15 @@ class _Builder:
 
 
 def draft(
-    manifests: list[Manifest], live: LiveAccount, options: PlanOptions, prepared: Desired | None = None
+    manifests: list[Manifest],
+    live: LiveAccount,
+    options: PlanOptions,
+    prepared: Desired | None = None,
+    ahead: Ahead | None = None,
 ) -> Draft:
     """The operations before guardrails; ``prepared`` is ``prepare(manifests)`` if the caller built
-    it beforehand (it is built here when it was built from other manifests)."""
+    it beforehand (it is built here when it was built from other manifests), ``ahead`` the
+    comparisons made while the account was read (any it lacks are made here)."""
     desired = prepared if prepared is not None and prepared.fits(manifests) else prepare(manifests)
     matching = match(manifests, live, desired.objects)
     by_addr = {d.address: d for d in matching.desired}
@@ -377,8 +485,8 @@ def draft(
                 "live ad's creative to a new file is not supported",
                 hint="give the new creative to a new ad (a new ad_name)",
             )
-        want = {k: v for k, v in managed_fields(d).items() if k not in NOT_DIFFED}
-        diffs = diff_fields(want, obj.row)
+        got = ahead.take(d, obj) if ahead is not None else None
+        diffs, want = got if got is not None else compare(d, obj)
         immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
         mutable = [c for c in diffs if c.path in UPDATABLE[d.kind]]
         if immutable:

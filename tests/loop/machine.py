@@ -136,9 +136,14 @@ class Harness:
         return asyncio.run(go())
 
     def plan(self, folder: Path, replace: tuple[str, ...] = ()) -> Plan:
-        loaded = pipeline.load_desired([str(folder)])
+        # As `smartplus plan` does: parse while reading, compare while reading (planner.Ahead).
         req = pipeline.PlanRequest([str(folder)], replace=replace, overrides=OVERRIDES)
-        return self._run(lambda c: pipeline.make_plan(c, loaded, req))  # type: ignore[no-any-return]
+
+        async def go(c: TikTokClient) -> Plan:
+            _, plan = await pipeline.load_and_plan(c, req)
+            return plan
+
+        return self._run(go)  # type: ignore[no-any-return]
 
     def apply(self, plan: Plan, folder: Path, plan_path: Path, crash_at: int | None = None) -> Any:
         loaded = pipeline.load_desired([str(folder)])
