@@ -54,6 +54,7 @@ caller that checks the same three things in a pass it makes anyway (the manifest
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 # The gate is fitted to these releases' scalar rules (and tests/manifests/test_yaml_fast.py
@@ -67,14 +68,49 @@ _yaml_rs: Any = _UNSET  # imported on first use: `smartplus --help` does not pay
 def _module() -> Any:
     """yaml_rs, or None: an optional speed-up; where no wheel exists, PyYAML does all the work."""
     global _yaml_rs  # a one-time import, cached
-    if _yaml_rs is _UNSET:
-        try:
-            import yaml_rs
-        except ImportError:
-            _yaml_rs = None
-        else:
-            _yaml_rs = yaml_rs if yaml_rs.__version__ in TESTED_VERSIONS else None
+    with _IMPORT_LOCK:
+        if _yaml_rs is _UNSET:
+            if threading.current_thread() is threading.main_thread():
+                _yaml_rs = _import()
+            else:
+                _yaml_rs = _import_on_keeper()
     return _yaml_rs
+
+
+def _import() -> Any:
+    try:
+        import yaml_rs
+    except ImportError:
+        return None
+    return yaml_rs if yaml_rs.__version__ in TESTED_VERSIONS else None
+
+
+# yaml_rs 0.1.6 crashes the process (SIGSEGV, in its parser) on any use after the thread that
+# first imported it has exited: its module state is tied to that thread (it links its own
+# allocator, mimalloc). The manifests are parsed in a worker thread (pipeline.load_and_plan),
+# so a second parse in another thread of the same process crashed (found by running
+# tests/test_ahead.py before tests/test_load_and_plan.py; tests/manifests/test_yaml_fast_threads.py
+# keeps it found). Imported from another thread, it is imported by a daemon thread that never
+# exits: any thread can then use it.
+_IMPORT_LOCK = threading.Lock()
+
+
+def _import_on_keeper() -> Any:
+    got: list[Any] = []
+    ready = threading.Event()
+
+    def keep() -> None:
+        try:
+            got.append(_import())
+        except BaseException:  # a broken install: PyYAML does the work, as without the wheel
+            got.append(None)
+        finally:
+            ready.set()
+        threading.Event().wait()  # never returns: this thread must outlive every use
+
+    threading.Thread(target=keep, name="yaml_rs keeper", daemon=True).start()
+    ready.wait()
+    return got[0]
 
 
 MAX_LINE = 4_000  # characters; longer lines (hostile flow nesting) go to PyYAML
