@@ -205,7 +205,9 @@ class Ahead:
         self._pending: list[LiveObject] = []
         self._desired: dict[object, DesiredObject] | None = None
         self._guess: dict[str, DesiredObject] = {}  # live campaign / ad group id -> its likely pair
-        self._done: dict[int, tuple[DesiredObject, LiveObject, list[FieldChange], dict[str, Any] | None]] = {}
+        self._done: dict[
+            int, tuple[DesiredObject, LiveObject, list[FieldChange], dict[str, Any] | None, LiveRecord | None]
+        ] = {}
         self.hits = 0
         self.failed = False
 
@@ -256,19 +258,35 @@ class Ahead:
                 if obj.kind != "ad":
                     self._guess[obj.id] = d
                 diffs, want = compare(d, obj)
-                self._done[id(obj)] = (d, obj, diffs, want if diffs else None)
+                # A changed object is touched: its record too (it walks and hashes the whole row).
+                record = live_record(obj, d) if diffs else None
+                self._done[id(obj)] = (d, obj, diffs, want if diffs else None, record)
         except Exception:  # the draft compares it again, and says what is wrong
             self.failed = True
             self._pending.clear()
 
-    def take(self, d: DesiredObject, obj: LiveObject) -> tuple[list[FieldChange], dict[str, Any]] | None:
-        """The comparison of this very pair, if it was made (and forgotten: taken once)."""
+    def take(
+        self, d: DesiredObject, obj: LiveObject
+    ) -> tuple[list[FieldChange], dict[str, Any], LiveRecord | None] | None:
+        """The comparison of this very pair, if it was made (and forgotten: taken once), and the
+        live record of a changed object (``live_record(obj, d)``)."""
         got = self._done.pop(id(obj), None)
         if got is None or got[0] is not d or got[1] is not obj:
             return None
         self.hits += 1
-        diffs, want = got[2], got[3]
-        return diffs, ({} if want is None else want)
+        _, _, diffs, want, record = got
+        return diffs, ({} if want is None else want), record
+
+
+def live_record(obj: LiveObject, want: DesiredObject | None) -> LiveRecord:
+    """What the plan keeps of a live object it touches: the fingerprint of the whole row and,
+    to name what changed if apply finds the object stale, the values the manifest manages and
+    the status (a plan of 50,000 changes held every touched row whole)."""
+    keep = {"operation_status", *(want.spec.model_fields_set - TOOL_KEYS if want else ())}
+    stable = obj.stable_fields()
+    seen = {k: v for k, v in stable.items() if k in keep}
+    # fingerprint(stable) is obj.fingerprint(): the volatile keys are already out.
+    return LiveRecord(obj.kind, obj.id, fingerprint(stable), seen)
 
 
 def _depth_of(obj: LiveObject) -> int:
@@ -315,6 +333,9 @@ class Draft:
     options: PlanOptions
     touched: set[Address]
     notes: list[Note]
+    # Live records made while the account was read (Ahead): address -> (the live object and the
+    # desired object they were made for, the record); finish uses one only for that very pair.
+    records: dict[Address, tuple[LiveObject, DesiredObject, LiveRecord]] = field(default_factory=dict)
 
 
 @dataclass
@@ -356,6 +377,7 @@ def draft(
     matching = match(manifests, live, desired.objects)
     by_addr = {d.address: d for d in matching.desired}
     touched: set[Address] = set()
+    records: dict[Address, tuple[LiveObject, DesiredObject, LiveRecord]] = {}
     notes: list[Note] = []
     new: set[Address] = set()  # created (or re-created) in this plan
     replaced: set[Address] = set()
@@ -486,7 +508,9 @@ def draft(
                 hint="give the new creative to a new ad (a new ad_name)",
             )
         got = ahead.take(d, obj) if ahead is not None else None
-        diffs, want = got if got is not None else compare(d, obj)
+        diffs, want = (got[0], got[1]) if got is not None else compare(d, obj)
+        if got is not None and got[2] is not None:
+            records[addr] = (obj, d, got[2])
         immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
         mutable = [c for c in diffs if c.path in UPDATABLE[d.kind]]
         if immutable:
@@ -604,7 +628,7 @@ def draft(
             a: (spend.before_by_campaign.get(a, 0.0), after) for a, after in spend.by_campaign().items()
         },
     )
-    return Draft(ops, ctx, manifests, options, touched, notes)
+    return Draft(ops, ctx, manifests, options, touched, notes, records)
 
 
 def keep_live_cta(
@@ -673,18 +697,14 @@ def finish(d: Draft, guards: Sequence[Guard] = ()) -> Plan:
 
     live_records: dict[str, LiveRecord] = {}
     orphans = dict(matching.orphans)
+    made = d.records
     for addr in sorted(d.touched, key=Address.sort_key):
         obj = matching.matched.get(addr) or orphans.get(addr)
         if obj is not None:
-            # The fingerprint covers the whole row; the values kept beside it, to name what
-            # changed if apply finds the object stale, are those the manifest manages and the
-            # status (a plan of 50,000 changes held every touched row whole).
             want = ctx.desired.get(addr)
-            keep = {"operation_status", *(want.spec.model_fields_set - TOOL_KEYS if want else ())}
-            stable = obj.stable_fields()
-            seen = {k: v for k, v in stable.items() if k in keep}
-            # fingerprint(stable) is obj.fingerprint(): the volatile keys are already out.
-            live_records[addr.key()] = LiveRecord(obj.kind, obj.id, fingerprint(stable), seen)
+            pre = made.get(addr)  # made while reading (Ahead), for this very object and manifest
+            mine = pre is not None and pre[0] is obj and pre[1] is want
+            live_records[addr.key()] = pre[2] if pre is not None and mine else live_record(obj, want)
 
     advertisers = sorted({m.campaign.advertiser_id for m in d.manifests})
     plan = Plan(
