@@ -97,7 +97,9 @@ def test_wrong_late_and_failing_guesses_cost_the_comparison_only(tmp_path: Path)
 
     ahead = fed()
     got = ahead.take(ad1, ad)
-    assert got is not None and got[:2] == planner.compare(ad1, ad)
+    diffs, fields = planner.compare(ad1, ad)
+    assert got is not None and got[0] == diffs
+    assert got[1] == {c.path: fields[c.path] for c in diffs}  # the changed fields' values alone
     assert got[0] and got[2] == planner.live_record(ad, ad1)  # changed: its record made too
     assert ahead.take(ad1, ad) is None  # taken once
     assert ahead.hits == 1

@@ -457,7 +457,10 @@ _SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=F
 # An operation as the saved plan holds it: sorted keys (the text its section hash is over), and
 # no ``default``: a value JSON cannot hold is an error, never its str().
 _SORTED_EXACT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-_KEEP_TEXTS = 32 << 20  # characters of operation text ``seal`` keeps for the write (32 MiB)
+# Characters of operation text ``seal`` keeps for the write: a plan of 10,000 changed ads has
+# 6 MB of them; at 50,000 (31 MB) they are made again instead, to keep the peak memory flat
+# (the texts of the first 8 MiB are held while the rest are made, then dropped).
+_KEEP_TEXTS = 8 << 20
 
 
 def _live_json(r: LiveRecord) -> dict[str, Any]:

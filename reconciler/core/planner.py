@@ -259,8 +259,11 @@ class Ahead:
                     self._guess[obj.id] = d
                 diffs, want = compare(d, obj)
                 # A changed object is touched: its record too (it walks and hashes the whole row).
+                # Of its fields, only the changed ones are kept (what an update sends): a whole
+                # ad's fields held for 50,000 changed ads until the draft took them were 100 MB.
                 record = live_record(obj, d) if diffs else None
-                self._done[id(obj)] = (d, obj, diffs, want if diffs else None, record)
+                sent = {c.path: want[c.path] for c in diffs} if diffs else None
+                self._done[id(obj)] = (d, obj, diffs, sent, record)
         except Exception:  # the draft compares it again, and says what is wrong
             self.failed = True
             self._pending.clear()
@@ -268,8 +271,9 @@ class Ahead:
     def take(
         self, d: DesiredObject, obj: LiveObject
     ) -> tuple[list[FieldChange], dict[str, Any], LiveRecord | None] | None:
-        """The comparison of this very pair, if it was made (and forgotten: taken once), and the
-        live record of a changed object (``live_record(obj, d)``)."""
+        """The comparison of this very pair, if it was made (and forgotten: taken once): its
+        changes, the desired values of the changed fields (of ``compare``'s fields, those alone),
+        and the live record of a changed object (``live_record(obj, d)``)."""
         got = self._done.pop(id(obj), None)
         if got is None or got[0] is not d or got[1] is not obj:
             return None
