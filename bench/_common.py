@@ -3,6 +3,7 @@ CPU time and memory measured here are the tool's own."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -81,24 +82,48 @@ class ChildRun:
     stderr: str
 
 
+# The child is started by this small launcher, which reports its rusage. A process's ru_maxrss
+# counts the memory of the process it was forked from, as it was at the fork (Linux charges the
+# pages mapped before exec): a child of this bench, whose own RSS reaches 250 MB once it has held
+# an account in process (the live-bytes figure), reported 250 MB for a plan that peaked at 145.
+# The launcher is small when it forks: what it reports is the child's own.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_pid, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as f:
+    json.dump({"rc": os.waitstatus_to_exitcode(status), "wall": wall,
+               "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, f)
+"""
+
+
 def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> ChildRun:
-    """Run ``cmd`` and measure it alone: ``os.wait4`` gives the rusage of that child (not of the
-    emulator, which is another child of this process)."""
+    """Run ``cmd`` and measure it alone: its exit code, wall time, CPU and peak RSS as its own
+    rusage gives them (not the emulator's, another process; not this bench's, see _LAUNCHER)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=cwd or ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err
-        )
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        fd, report = tempfile.mkstemp(prefix="smartplus-run-", suffix=".json")
+        os.close(fd)
+        try:
+            subprocess.run(
+                [sys.executable, "-c", _LAUNCHER, report, *cmd],
+                cwd=cwd or ROOT,
+                env={**os.environ, **(env or {})},
+                stdout=out,
+                stderr=err,
+                check=False,
+            )
+            got = json.loads(Path(report).read_text(encoding="utf-8"))
+        finally:
+            os.unlink(report)
         out.seek(0)
         err.seek(0)
         return ChildRun(
-            rc=proc.returncode,
-            wall=wall,
-            cpu=usage.ru_utime + usage.ru_stime,
-            peak_mb=usage.ru_maxrss / 1024,
+            rc=int(got["rc"]),
+            wall=float(got["wall"]),
+            cpu=float(got["cpu"]),
+            peak_mb=int(got["maxrss_kb"]) / 1024,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )

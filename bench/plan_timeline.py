@@ -4,9 +4,10 @@ minimum's time) depends on all three.
 
 The emulator runs as its own process (`--latency-ms 50 --rate-limit 10`, as bench/plan_scale.py);
 the CLI runs as another, its `entry()` wrapped so that it prints, at exit, the wall and CPU time
-since its start at each phase: modules imported, `load_and_plan` entered, the account read begun
-and ended (`fetch.fetch_for`), `make_plan` begun and ended, exit. The wrapping adds a few calls,
-nothing else: the phases are the real ones. N runs, medians and ranges per mark.
+since its start and the peak RSS so far at each phase: modules imported, `load_and_plan`
+entered, the account read begun and ended (`fetch.fetch_for`), `make_plan` begun and ended,
+exit. The wrapping adds a few calls, nothing else: the phases are the real ones. N runs,
+medians and ranges per mark.
 
     .venv/bin/python bench/plan_timeline.py                     # 1x, no changes, 3 runs
     .venv/bin/python bench/plan_timeline.py --changes --runs 5  # every ad's text changed
@@ -32,11 +33,12 @@ from _common import (
 
 # Run in the child: the marks, then the real CLI entry point on the real arguments.
 WRAPPER = r"""
-import atexit, json, sys, time
+import atexit, json, resource, sys, time
 T0, C0 = time.perf_counter(), time.process_time()
 marks = []
-def mark(name):
-    marks.append((name, time.perf_counter() - T0, time.process_time() - C0))
+def mark(name):  # wall, CPU, and the peak RSS so far (MiB; ru_maxrss is KiB on Linux)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    marks.append((name, time.perf_counter() - T0, time.process_time() - C0, peak))
 from reconciler import cli, pipeline
 from reconciler.adapters import fetch
 import reconciler.commands.plan_cmds
@@ -74,7 +76,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="smartplus-timeline-"))
     try:
         manifests = write_scale_manifests(work / "m", c, g, a, changed_ads=args.changes)
-        runs: list[list[tuple[str, float, float]]] = []
+        runs: list[list[tuple[str, float, float, float]]] = []
         walls: list[float] = []
         with emulator_server(args.seed, args.latency_ms, args.rate):
             for _ in range(args.runs):
@@ -94,16 +96,23 @@ def main() -> None:
             f"{args.seed}{', every ad changed' if args.changes else ''}: {args.runs} run(s), "
             f"median (range); paging minimum's time {base:.2f} s"
         )
-        print(f"  {'mark':28}{'wall since start (s)':>26}{'CPU since start (s)':>26}")
-        for i, (name, _w, _c) in enumerate(runs[0]):
+        print(
+            f"  {'mark':28}{'wall since start (s)':>26}{'CPU since start (s)':>26}{'peak RSS so far (MB)':>24}"
+        )
+        for i, (name, *_) in enumerate(runs[0]):
             wall = median_range([r[i][1] for r in runs], ".3f")
             cpu = median_range([r[i][2] for r in runs], ".3f")
-            print(f"  {name:28}{wall:>26}{cpu:>26}")
+            peak = median_range([r[i][3] * 1.048576 for r in runs], ".0f")  # MiB -> MB
+            print(f"  {name:28}{wall:>26}{cpu:>26}{peak:>24}")
+        if len(runs) > 1:
+            print(
+                "  peak RSS at exit, each run (MB): " + ", ".join(f"{r[-1][3] * 1.048576:.0f}" for r in runs)
+            )
 
         def span(start: str, end: str) -> list[float]:
             out = []
             for r in runs:
-                at = {n: w for n, w, _ in r}
+                at = {n: w for n, w, *_ in r}
                 out.append(at[end] - at[start])
             return out
 
