@@ -185,10 +185,10 @@ async def load_and_plan(client: TikTokClient, req: PlanRequest) -> tuple[files.L
 
 
 def _start_ahead(
-    ahead: planner.Ahead | None, parsed: asyncio.Future[tuple[files.LoadedManifests, planner.Desired]]
+    ahead: planner.Ahead, parsed: asyncio.Future[tuple[files.LoadedManifests, planner.Desired]]
 ) -> None:
     """Parsing is over (in the event loop): comparisons can begin, if it went well."""
-    if ahead is not None and not parsed.cancelled() and parsed.exception() is None:
+    if not parsed.cancelled() and parsed.exception() is None:
         ahead.start(parsed.result()[1])
 
 
