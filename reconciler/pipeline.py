@@ -203,11 +203,11 @@ def _parse(
 async def review_health(client: TikTokClient, matching: Matching) -> list[Note]:
     """Health notes of the managed ads (review pending or rejected), with TikTok's reasons for
     the rejected ones: one review_info read per 100 rejected ads, none when there are none."""
-    rejected = health.rejected_ids(matching)
+    rejected = set(health.rejected_ids(matching))
     reasons: dict[str, list[str]] = {}
     by_adv: dict[str, list[str]] = {}
     for o in matching.matched.values():
-        if o.id in set(rejected):
+        if o.id in rejected:
             by_adv.setdefault(o.advertiser_id, []).append(o.id)
     for adv, ids in sorted(by_adv.items()):
         reasons.update(await review_reasons(client, adv, ids))
