@@ -116,14 +116,16 @@ def import_cmd(
     """
     console = Console()
 
-    async def go() -> reader.AccountRows:
+    async def go() -> tuple[reader.AccountRows, dt.datetime]:
         client = connect.open_client(emulator=emulator, emulator_db=emulator_db, rate_limit=rate_limit)
         async with client:
-            return await reader.read_account(client, advertiser, campaign_ids, legacy=legacy, manual=manual)
+            rows = await reader.read_account(client, advertiser, campaign_ids, legacy=legacy, manual=manual)
+            # The API server's clock (the Date of its answers), as plan and apply use: a past start
+            # time is moved by what TikTok calls now, not by this machine's clock.
+            return rows, await client.now()
 
     console.err(f"Reading advertiser {advertiser}...")
-    rows = run_async(go())
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    rows, now = run_async(go())
     result = render_all(rows, now, cta_portfolio)
     existing = sorted(p.name for p in Path(out_dir).glob("*")) if out_dir and not force else []
     try:

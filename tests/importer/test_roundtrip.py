@@ -267,3 +267,24 @@ def test_each_document_is_validated_once_and_dumped_once(
     assert calls["validate"] == 4 + len(warned)
     monkeypatch.undo()
     assert world.plan([str(out)]).changes == []
+
+
+def test_cli_import_moves_a_past_start_by_the_servers_clock(tmp_path: Path) -> None:
+    """A legacy start time in the future by this machine's clock but in the past by the API's
+    (a skewed runner; the emulator's clock set ahead) is moved to the server's next hour: the
+    plan, the apply and TikTok all go by the server's clock, so the import does too."""
+    db = tmp_path / "emu.db"
+    server_now = "2027-10-01 00:00:00"
+    world = World(app=create_app(db=str(db), seed="demo", now=server_now), tmp=tmp_path)
+    seed.admin(
+        world,
+        "/_emulator/legacy_campaign",
+        {**seed.legacy_row(), "schedule_start_time": "2027-06-01 00:00:00"},
+    )
+    out = tmp_path / "out"
+    conn = ["--emulator", "--emulator-db", str(db), "--rate-limit", "1000", "--no-manual"]
+    r = CliRunner().invoke(import_cmd, ["--advertiser", ADVERTISER, "-o", str(out), *conn])
+    assert r.exit_code == 0, r.output
+    doc = yaml.safe_load((out / "legacy-smart-us-upgraded.yaml").read_text())
+    starts = {g["schedule_start_time"] for g in doc["adgroups"]}
+    assert starts == {"2027-10-01 01:00:00"}, starts
