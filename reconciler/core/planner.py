@@ -107,6 +107,33 @@ UPDATABLE: dict[Kind, frozenset[str]] = {
 }
 NOT_DIFFED = frozenset({"operation_status"})  # handled by status changes
 
+# The United States (location id 6252001): once an ad group targets it, its update cannot take it
+# out (the ad group update doc, api-behavior.md; smart-plus-current.md: "once the US is targeted
+# it can't be removed"). The docs also let US ids be swapped for other US ids, but which location
+# ids lie in the US is NOT FOUND here; the strict reading, as the emulator's: the country id.
+US_LOCATION = "6252001"
+
+
+def update_refusals(kind: Kind, diffs: Sequence[FieldChange], live_row: dict[str, Any]) -> dict[str, str]:
+    """The changes of updatable fields that the update endpoint still refuses, by path, each with
+    why: they need a replace, as a field the endpoint does not take."""
+    if kind != "adgroup":
+        return {}
+    out: dict[str, str] = {}
+    for c in diffs:
+        if c.path != "targeting_spec":
+            continue
+        if US_LOCATION in _locations(live_row.get("targeting_spec")) and US_LOCATION not in _locations(
+            c.after
+        ):
+            out[c.path] = f"the update endpoint cannot remove the United States location ({US_LOCATION})"
+    return out
+
+
+def _locations(spec: Any) -> set[str]:
+    ids = spec.get("location_ids") if isinstance(spec, dict) else None
+    return {str(x) for x in ids} if isinstance(ids, list) else set()
+
 
 @dataclass(frozen=True)
 class PlanOptions:
@@ -515,9 +542,14 @@ def draft(
         diffs, want = (got[0], got[1]) if got is not None else compare(d, obj)
         if got is not None and got[2] is not None:
             records[addr] = (obj, d, got[2])
-        immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind]]
-        mutable = [c for c in diffs if c.path in UPDATABLE[d.kind]]
+        refused = update_refusals(d.kind, diffs, obj.row) if diffs else {}
+        immutable = [c for c in diffs if c.path not in UPDATABLE[d.kind] or c.path in refused]
+        mutable = [c for c in diffs if c.path in UPDATABLE[d.kind] and c.path not in refused]
         if immutable:
+            cannot = [refused[c.path] for c in immutable if c.path in refused]
+            fixed = [c.path for c in immutable if c.path not in refused]
+            if fixed:
+                cannot.insert(0, "the update endpoint cannot change " + ", ".join(fixed))
             touched.add(addr)
             new.add(addr)
             replaced.add(addr)
@@ -531,8 +563,7 @@ def draft(
                     body=keep_live_cta(d, create_body(d), obj.row, create=True),
                     fields=tuple(diffs),
                     reason=(
-                        "the update endpoint cannot change "
-                        + ", ".join(c.path for c in immutable)
+                        "; ".join(cannot)
                         + ": the live object is renamed and disabled (never deleted) and a new one created"
                     ),
                     verdicts=(
