@@ -6,7 +6,8 @@ One emulator in process (the demo seed, a fixed clock) and the public pipeline
 folder from a `Model`. Rules:
 
 - `edit`: one to three random edits of the manifests at every level: add or remove ad groups
-  and ads; change a budget, a cost-cap bid, the targeting (age, locations), an ad's text,
+  and ads; change a budget, a cost-cap bid, the targeting (age, locations; taking the US out
+  of a live ad group is a replace, allowed with `--replace`), an ad's text,
   landing page, video or second creative (a carousel: a creative of another shape); rename
   (with an `id:` pin once the object is live); pause, resume
   or leave `operation_status` out; CBO on/off (an immutable field: planned as a replace,
@@ -212,7 +213,7 @@ class LoopMachine(RuleBasedStateMachine):
             uid,
             f"adgroup {uid}",
             age=data.draw(st.sampled_from(AGES), label="age"),
-            locations=data.draw(st.sampled_from([[US], [US, DE]]), label="locations"),
+            locations=data.draw(st.sampled_from([[US], [US, DE], [DE]]), label="locations"),
             budget=None if c.cbo else data.draw(st.integers(5, 40), label="budget") * 10,
             bid=data.draw(st.sampled_from([12.5, 15.0, 18.5, 30.0]), label="bid"),
             status=data.draw(st.sampled_from(STATUSES), label="status"),
@@ -325,10 +326,28 @@ class LoopMachine(RuleBasedStateMachine):
         if data.draw(st.booleans(), label="age or locations"):
             g.age = data.draw(st.sampled_from(AGES), label="age")
         else:
-            # Never drop the US: TikTok refuses it on update (smart-plus-current.md, targeting), and
-            # today's planner plans it as an update that fails at apply (reported, not issue 11).
-            g.locations = data.draw(st.sampled_from([[US], [US, DE]]), label="locations")
+            locations = data.draw(st.sampled_from([[US], [US, DE], [DE]]), label="locations")
+            if US not in locations and self._has_us_live(g.uid) and self._pinned_in(g):
+                return  # dropping the US replaces the ad group: pins under it would be stale
+            g.locations = locations
         self.note(f"targeting of {addr} = {g.age} {g.locations}")
+
+    def _has_us_live(self, uid: int) -> bool:
+        """The ad group is live and targets the US there: TikTok's update cannot take it out."""
+        live = next((o[2] for o in self.applied.objects() if o[0] == "adgroup" and o[2].uid == uid), None)
+        return uid in self.ids and live is not None and US in live.locations
+
+    def _pinned_in(self, g: AdGroup) -> bool:
+        return g.pin is not None or any(a.pin is not None for a in g.ads)
+
+    def _us_dropped(self) -> set[int]:
+        """Live ad groups whose manifest drops the US: each is planned as a replace."""
+        return {
+            g.uid
+            for c in self.desired.campaigns
+            for g in c.adgroups
+            if US not in g.locations and self._has_us_live(g.uid)
+        }
 
     def edit_ad_text(self, data: st.DataObject) -> None:
         _, addr, a, _ = self._pick(data, "ad")
@@ -353,12 +372,21 @@ class LoopMachine(RuleBasedStateMachine):
     def edit_rename(self, data: st.DataObject) -> None:
         kind = data.draw(st.sampled_from(["campaign", "adgroup", "ad"]), label="rename")
         _, addr, obj, _ = self._pick(data, kind)
-        if obj.uid in self.ids and self._campaign_of(obj.uid).uid not in self.replace:
+        replaced = self._us_dropped()
+        group = obj if kind == "adgroup" else next((g for g in self._groups() if obj in g.ads), None)
+        if (
+            obj.uid in self.ids
+            and self._campaign_of(obj.uid).uid not in self.replace
+            and (group is None or group.uid not in replaced)
+        ):
             # Live: pin it, or the rename is a create plus an orphan. (Under a campaign being
             # replaced every object is created anew: a pin to the old one would be stale.)
             obj.pin = self.ids[obj.uid]
         obj.name = f"{kind} {obj.uid} renamed {next(self.uids)}"
         self.note(f"rename {addr} -> {obj.name!r} (pin {obj.pin})")
+
+    def _groups(self) -> list[AdGroup]:
+        return [g for c in self.desired.campaigns for g in c.adgroups]
 
     def edit_status(self, data: st.DataObject) -> None:
         kind = data.draw(st.sampled_from(["campaign", "adgroup", "ad"]), label="status of")
@@ -476,7 +504,14 @@ class LoopMachine(RuleBasedStateMachine):
     def converge(self, crash_at: int | None) -> None:
         work = write(self.desired, self.tmp / "work")
         self.h.advance(8)  # past the learning phase of earlier steps
-        replace = tuple(campaign_address(c.name) for c in self.desired.campaigns if c.uid in self.replace)
+        # --replace: the campaigns whose CBO flipped, and those with an ad group that drops the US
+        # (the campaign's address covers its ad groups).
+        dropped = self._us_dropped()
+        replace = tuple(
+            campaign_address(c.name)
+            for c in self.desired.campaigns
+            if c.uid in self.replace or any(g.uid in dropped for g in c.adgroups)
+        )
         plan = self.h.plan(work, replace)
         self.note(f"plan: {plan.counts()}" + (f", crash at request {crash_at}" if crash_at else ""))
         assert not plan.blocked, [
