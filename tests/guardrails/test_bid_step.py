@@ -96,7 +96,8 @@ def test_both_problems_are_reported() -> None:
 def test_other_adgroup_edits_are_not_bid_steps() -> None:
     applied = cost_cap(10)
     desired = copy.deepcopy(applied)
-    desired["adgroups"][0]["targeting_spec"]["location_ids"] = ["2635167"]
+    # (beside the US: taking the US out is a replace, not an update)
+    desired["adgroups"][0]["targeting_spec"]["location_ids"] = ["6252001", "2635167"]
     plan = plan_of(desired, live_of(applied, created=long_ago(), modified=NOW - timedelta(hours=1)))
     assert len(plan.changes) == 1
     assert verdicts(plan, RULE) == []
